@@ -1,0 +1,70 @@
+#include "domain/roles.h"
+
+#include <array>
+
+namespace kam::domain {
+
+const std::vector<std::string>& role_names() {
+  static const std::vector<std::string> names = {
+      "admin",        "supervisor", "account_manager", "phone_manager",
+      "service_agent", "analyst",   "merchant_staff",  "portal_user"};
+  return names;
+}
+
+std::optional<Role> parse_role(std::string_view name) {
+  const auto& n = role_names();
+  for (size_t i = 0; i < n.size(); ++i) {
+    if (n[i] == name) return static_cast<Role>(i);
+  }
+  return std::nullopt;
+}
+
+std::string_view role_name(Role role) { return role_names()[static_cast<size_t>(role)]; }
+
+bool has_perm(Role r, Perm p) {
+  using enum Role;
+  switch (p) {
+    case Perm::kArchiveRead:
+      return r != kMerchantStaff;
+    case Perm::kArchiveWrite:
+    case Perm::kCustomerCreate:
+      return r == kAdmin || r == kSupervisor || r == kAccountManager;
+    case Perm::kCustomerDelete:
+    case Perm::kUsersManage:
+      return r == kAdmin;
+    case Perm::kContactWrite:
+      return r == kAdmin || r == kSupervisor || r == kAccountManager || r == kPhoneManager ||
+             r == kServiceAgent;
+    case Perm::kHandover:
+    case Perm::kAuditRead:
+      return r == kAdmin || r == kSupervisor;
+    case Perm::kSeePhone:
+      return r == kAdmin || r == kSupervisor || r == kAccountManager || r == kPhoneManager ||
+             r == kServiceAgent;
+    case Perm::kSeeIdNumber:
+      return r == kAdmin;
+  }
+  return false;
+}
+
+Scope customer_scope(Role r) {
+  using enum Role;
+  switch (r) {
+    case kAdmin:
+    case kAnalyst:
+    case kServiceAgent:  // the hotline must find any caller's customer
+      return Scope::kAll;
+    case kSupervisor:
+      return Scope::kTeam;
+    case kAccountManager:
+    case kPhoneManager:
+      return Scope::kOwn;
+    case kPortalUser:
+      return Scope::kOwnGroup;
+    case kMerchantStaff:
+      return Scope::kNone;
+  }
+  return Scope::kNone;
+}
+
+}  // namespace kam::domain

@@ -1,0 +1,46 @@
+#pragma once
+// Roles and what each may do. Record-level scope (which customers) is decided here too, and
+// turned into SQL by the services; the UI only mirrors it.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kam::domain {
+
+enum class Role {
+  kAdmin,
+  kSupervisor,
+  kAccountManager,
+  kPhoneManager,
+  kServiceAgent,
+  kAnalyst,
+  kMerchantStaff,
+  kPortalUser,
+};
+
+const std::vector<std::string>& role_names();
+std::optional<Role> parse_role(std::string_view name);
+std::string_view role_name(Role role);
+
+enum class Perm {
+  kArchiveRead,       // may read customers at all (within scope)
+  kArchiveWrite,      // profile, members, key persons, contracts, needs
+  kCustomerCreate,
+  kCustomerDelete,
+  kContactWrite,      // contact records
+  kHandover,          // start and complete handovers
+  kUsersManage,       // users, teams, regions
+  kAuditRead,
+  kSeePhone,          // unmasked phone numbers
+  kSeeIdNumber,       // unmasked ID numbers
+};
+
+bool has_perm(Role role, Perm perm);
+
+// Which customers a role sees.
+enum class Scope { kAll, kTeam, kOwn, kOwnGroup, kNone };
+Scope customer_scope(Role role);
+
+}  // namespace kam::domain
