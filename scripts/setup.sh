@@ -7,12 +7,15 @@ cd "$(dirname "$0")/.."
 PKGS=(build-essential cmake ninja-build pkg-config git curl
   libboost-dev nlohmann-json3-dev libsqlite3-dev sqlite3 libpq-dev libargon2-dev libssl-dev
   libspdlog-dev libfmt-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
-  postgresql-15 postgresql-contrib wrk nodejs npm chromium)
+  postgresql-15 postgresql-contrib wrk chromium fonts-noto-cjk)
 
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js 20 comes with this machine kind; install Debian's only where there is none.
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   SUDO=""

@@ -3,6 +3,7 @@
 // Result<T> carrying an Error with a code, a message and the offending field. The HTTP layer
 // maps ErrorCode to a status in exactly one place (http/errors.cc).
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <variant>
@@ -27,6 +28,7 @@ struct Error {
   ErrorCode code = ErrorCode::kInternal;
   std::string message;
   std::string field;
+  int64_t retry_after = 0;  // seconds, for kTooManyRequests
 
   static Error invalid(std::string field, std::string message) {
     return {ErrorCode::kInvalid, std::move(message), std::move(field)};

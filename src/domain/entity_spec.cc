@@ -1,5 +1,7 @@
 #include "domain/entity_spec.h"
 
+#include "domain/roles.h"
+
 namespace kam::domain {
 namespace {
 
@@ -71,7 +73,7 @@ const EntitySpec& customer_spec() {
     e.table = "customers";
     e.path = "customers";
     e.title = "customer";
-    e.owned_by_customer = false;
+    e.scoping = Scoping::kCustomer;
     e.default_sort = "name";
     e.extra_select =
         "(SELECT display_name FROM users WHERE id = t.account_manager_id) AS account_manager_name, "
@@ -320,6 +322,86 @@ const std::vector<const EntitySpec*>& archive_specs() {
                                                    &key_person_spec(), &contract_spec(),
                                                    &contact_spec(), &need_spec()};
   return v;
+}
+
+}  // namespace kam::domain
+
+namespace kam::domain {
+
+const EntitySpec& user_spec() {
+  static const EntitySpec s = [] {
+    EntitySpec e;
+    e.name = "user";
+    e.table = "users";
+    e.path = "users";
+    e.title = "user";
+    e.scoping = Scoping::kNone;
+    e.default_sort = "username";
+    e.extra_select = "(SELECT name FROM teams WHERE id = t.team_id) AS team_name";
+    FieldSpec username = str("username", 64, true);
+    username.immutable = true;
+    username.sort = true;
+    username.description = "login name: letters, digits, . _ -";
+    FieldSpec display = str("display_name", 60, true);
+    display.sort = true;
+    FieldSpec role = enm("role", role_names(), "", true);
+    FieldSpec team = ref("team_id", "teams");
+    team.filter = true;
+    FieldSpec senior = typed("senior", kBool);
+    senior.default_value = "false";
+    senior.description = "senior managers own senior key persons";
+    FieldSpec phone = str("phone", 20);
+    phone.check = Check::kPhoneAny;
+    FieldSpec email = str("email", 120);
+    email.check = Check::kEmail;
+    FieldSpec customer = ref("customer_id", "customers");
+    customer.description = "portal users: the group they administer";
+    FieldSpec merchant = typed("merchant_id", kInt);
+    merchant.min = 1;
+    merchant.description = "merchant staff: their merchant";
+    FieldSpec active = typed("active", kBool);
+    active.default_value = "true";
+    active.filter = true;
+    FieldSpec password = str("password", 256);
+    password.stored = false;
+    password.description = "write-only; at least 10 characters mixing letters and digits";
+    FieldSpec hash = str("password_hash", 256);
+    hash.hidden = true;
+    hash.writable = false;
+    FieldSpec changed = typed("password_changed_at", kTimestamp);
+    changed.writable = false;
+    e.fields = {username, display, role, team, senior, phone, email, customer, merchant, active,
+                password, hash, changed};
+    return e;
+  }();
+  return s;
+}
+
+const EntitySpec& team_spec() {
+  static const EntitySpec s = [] {
+    EntitySpec e;
+    e.name = "team";
+    e.table = "teams";
+    e.path = "teams";
+    e.title = "team";
+    e.scoping = Scoping::kNone;
+    e.default_sort = "name";
+    e.extra_select =
+        "(SELECT display_name FROM users WHERE id = t.supervisor_id) AS supervisor_name, "
+        "(SELECT name FROM regions WHERE code = t.region_code) AS region_name, "
+        "(SELECT COUNT(*) FROM users WHERE team_id = t.id AND active = 1) AS member_count";
+    FieldSpec name = str("name", 60, true);
+    name.sort = true;
+    FieldSpec region = typed("region_code", kRefText);
+    region.ref = "regions";
+    FieldSpec sup = ref("supervisor_id", "users");
+    sup.filter = true;
+    FieldSpec parent = ref("parent_id", "teams");
+    parent.description = "the team above; supervisors see the teams below theirs";
+    e.fields = {name, region, sup, parent};
+    return e;
+  }();
+  return s;
 }
 
 }  // namespace kam::domain

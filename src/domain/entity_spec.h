@@ -45,6 +45,15 @@ struct FieldSpec {
   Mask mask = Mask::kNone;
   std::string ref;          // referenced table for kRef / kRefText
   std::string description;  // for the API description
+  bool hidden = false;      // never shown in responses or audit (password hashes)
+  bool stored = true;       // false: accepted in bodies, consumed by the area's hooks
+};
+
+// How records are restricted to what a user may see.
+enum class Scoping {
+  kCustomer,        // the record is a customer: the customer scope applies to it
+  kOwnedByCustomer, // the record has customer_id: the scope of its customer applies
+  kNone,            // organisation data (users, teams): permissions alone decide
 };
 
 struct EntitySpec {
@@ -52,11 +61,12 @@ struct EntitySpec {
   std::string table;       // "key_persons"
   std::string path;        // URL collection: "key-persons"
   std::string title;       // human name for messages: "key person"
-  bool owned_by_customer = true;  // has customer_id; scope goes through the customer
+  Scoping scoping = Scoping::kOwnedByCustomer;
   std::vector<FieldSpec> fields;
   std::string default_sort = "id";
   std::string extra_select;  // extra read-only columns, e.g. joined names (static SQL)
 
+  bool owned_by_customer() const { return scoping == Scoping::kOwnedByCustomer; }
   const FieldSpec* field(std::string_view n) const {
     for (const auto& f : fields) {
       if (f.name == n) return &f;
@@ -73,6 +83,9 @@ const EntitySpec& contract_spec();
 const EntitySpec& contact_spec();
 const EntitySpec& need_spec();
 const std::vector<const EntitySpec*>& archive_specs();
+// Organisation entities (SPEC §8).
+const EntitySpec& user_spec();
+const EntitySpec& team_spec();
 
 // Allowed values, shared with validation messages and the API description.
 const std::vector<std::string>& org_types();

@@ -182,6 +182,7 @@ CREATE TABLE contacts (
 );
 CREATE INDEX contacts_customer ON contacts(customer_id, occurred_at);
 CREATE INDEX contacts_user ON contacts(user_id, occurred_at);
+CREATE INDEX contacts_key_person ON contacts(key_person_id);
 
 CREATE TABLE needs (
   id {{ID}},
@@ -215,7 +216,7 @@ CREATE TABLE handovers (
   id {{ID}},
   customer_id {{BIGINT}} NOT NULL REFERENCES customers(id),
   role TEXT NOT NULL,
-  from_user_id {{BIGINT}} NOT NULL REFERENCES users(id),
+  from_user_id {{BIGINT}} REFERENCES users(id),
   to_user_id {{BIGINT}} NOT NULL REFERENCES users(id),
   reason TEXT NOT NULL,
   status TEXT NOT NULL,

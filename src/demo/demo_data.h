@@ -1,0 +1,35 @@
+#pragma once
+// Deterministic, realistic demo data for one province (Jiangsu): regions, teams and staff,
+// group customers with hierarchies, valid credit codes, members in real mobile ranges, key
+// persons with birthdays, contracts, a few years of contact history and needs.
+
+#include <cstdint>
+#include <string>
+
+#include "common/clock.h"
+#include "storage/db.h"
+
+namespace kam::demo {
+
+struct DemoOptions {
+  int groups = 2000;
+  int members = 100000;
+  int individuals = 300;  // high-value individual subscribers
+  uint64_t seed = 42;
+  std::string password = "Kam@2026demo";
+};
+
+struct DemoSummary {
+  int users = 0, groups = 0, individuals = 0, members = 0, key_persons = 0, contacts = 0;
+};
+
+// Loads the demo into an empty, migrated store. Refuses a store that already has customers.
+Result<DemoSummary> load_demo(db::Database& db, const Clock& clock, const DemoOptions& o);
+
+// The demo accounts (username, role, what they see), for printing.
+std::string demo_logins(const DemoOptions& o);
+
+// Region codes and names of the demo province (also used by tests).
+Status load_regions(db::Connection& c);
+
+}  // namespace kam::demo

@@ -1,0 +1,161 @@
+#include "http/api.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "common/crypto.h"
+
+namespace kam::http {
+namespace {
+
+bool sane_request_id(const std::string& s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (unsigned char c : s) {
+    if (!(std::isalnum(c) || c == '-' || c == '_')) return false;
+  }
+  return true;
+}
+
+std::string cookie_value(const std::string& header, const std::string& name) {
+  size_t pos = 0;
+  while (pos < header.size()) {
+    size_t semi = header.find(';', pos);
+    if (semi == std::string::npos) semi = header.size();
+    std::string part = header.substr(pos, semi - pos);
+    auto b = part.find_first_not_of(' ');
+    if (b != std::string::npos) part = part.substr(b);
+    if (part.rfind(name + "=", 0) == 0) return part.substr(name.size() + 1);
+    pos = semi + 1;
+  }
+  return {};
+}
+
+}  // namespace
+
+Response reply(const Result<json>& r, int status) {
+  if (!r) return Response::error(r.error());
+  return Response::json_body(r.value(), status);
+}
+
+Response reply(const Status& s) {
+  if (!s) return Response::error(s.error());
+  return Response::no_content();
+}
+
+Result<int64_t> Context::id(const std::string& name) const {
+  auto it = req.path_params.find(name);
+  if (it == req.path_params.end()) return Error::invalid(name, "is missing");
+  const std::string& v = it->second;
+  if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos || v[0] == '0') {
+    return Error::invalid(name, "must be a positive integer id");
+  }
+  return static_cast<int64_t>(std::stoll(v));
+}
+
+Result<services::ListQuery> Context::list_query() const {
+  services::ListQuery q;
+  for (const auto& [k, v] : req.query) {
+    if (k == "limit") {
+      if (v.empty() || v.size() > 4 || v.find_first_not_of("0123456789") != std::string::npos) {
+        return Error::invalid("limit", "must be an integer between 1 and 200");
+      }
+      q.limit = std::stoi(v);
+    } else if (k == "cursor") {
+      q.cursor = v;
+    } else if (k == "sort") {
+      q.sort = v;
+    } else {
+      q.params[k] = v;
+    }
+  }
+  return q;
+}
+
+Api::Api(services::Services& s, ApiOptions options) : s_(s), options_(std::move(options)) {
+  add_auth_routes();
+  add_archive_routes();
+  add_admin_routes();
+  router_.add("GET", "/api/v1/openapi.json",
+              {.summary = "This API's OpenAPI 3.1 description", .tag = "meta", .response_schema = "OpenApi"},
+              [this](Context&) { return Response::json_body(openapi()); }, false);
+}
+
+Response Api::handle(Request& req) {
+  auto start = std::chrono::steady_clock::now();
+  std::string rid = req.header("x-request-id");
+  req.request_id = sane_request_id(rid) ? rid : crypto::request_id();
+  std::string route = "unmatched";
+  Response res;
+  try {
+    res = dispatch(req, route);
+  } catch (const std::exception& e) {
+    spdlog::error("rid={} unhandled error on {} {}: {}", req.request_id, req.method, req.path, e.what());
+    res = Response::error(Error::internal("internal error; quote request id " + req.request_id));
+  }
+  res.headers.emplace_back("X-Request-Id", req.request_id);
+  res.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  res.headers.emplace_back("X-Frame-Options", "DENY");
+  res.headers.emplace_back("Referrer-Policy", "same-origin");
+  if (req.path.rfind("/api/", 0) == 0) res.headers.emplace_back("Cache-Control", "no-store");
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  metrics_.observe(route, req.method, res.status, secs);
+  spdlog::info("rid={} {} {} {} {}B {:.1f}ms ip={}", req.request_id, req.method, req.path, res.status,
+               res.body.size(), secs * 1000, req.remote_ip);
+  return res;
+}
+
+Response Api::dispatch(Request& req, std::string& route_label) {
+  if (req.path == "/healthz") {
+    route_label = "/healthz";
+    return Response::json_body({{"status", "ok"}});
+  }
+  if (req.path == "/readyz") {
+    route_label = "/readyz";
+    auto lease = s_.db.acquire();
+    if (!lease) return Response::error(lease.error());
+    auto r = (*lease)->query_one("SELECT 1");
+    if (!r) return Response::error({ErrorCode::kUnavailable, "store not reachable", {}});
+    return Response::json_body({{"status", "ready"}, {"store", s_.db.describe()}});
+  }
+  if (req.path == "/metrics") {
+    route_label = "/metrics";
+    Response r;
+    r.content_type = "text/plain; version=0.0.4";
+    r.body = metrics_.render();
+    return r;
+  }
+  if (req.path.rfind("/api/", 0) != 0) {
+    route_label = "static";
+    if (req.method != "GET" && req.method != "HEAD") {
+      return Response::error({ErrorCode::kNotFound, "no such page", {}});
+    }
+    return serve_static(req);
+  }
+  auto m = router_.match(req.method, req.path);
+  if (!m.route) {
+    if (m.method_mismatch) {
+      Response r = Response::error({ErrorCode::kInvalid, "method " + req.method + " is not allowed here", {}});
+      r.status = 405;
+      return r;
+    }
+    return Response::error({ErrorCode::kNotFound, "no such API route: " + req.path, {}});
+  }
+  route_label = m.route->pattern;
+  req.path_params = std::move(m.params);
+  Context ctx{req, s_, {}, {}};
+  if (m.route->needs_auth) {
+    std::string auth = req.header("authorization");
+    if (auth.rfind("Bearer ", 0) == 0) ctx.token = auth.substr(7);
+    if (ctx.token.empty()) ctx.token = cookie_value(req.header("cookie"), "kam_session");
+    auto actor = s_.auth.authenticate(ctx.token, req.request_id, req.remote_ip);
+    if (!actor) return Response::error(actor.error());
+    ctx.actor = std::move(actor).value();
+  } else {
+    ctx.actor.request_id = req.request_id;
+    ctx.actor.ip = req.remote_ip;
+  }
+  return m.route->handler(ctx);
+}
+
+}  // namespace kam::http

@@ -1,0 +1,62 @@
+#pragma once
+// The application behind the socket: health, metrics, the JSON API under /api/v1 and the web
+// front end's static files. `handle` is a plain function of the request.
+
+#include <filesystem>
+
+#include "http/metrics.h"
+#include "http/router.h"
+#include "services/services.h"
+
+namespace kam::http {
+
+struct ApiOptions {
+  std::filesystem::path web_dir;  // built front end (web/dist); empty to serve none
+  bool secure_cookie = false;     // add `Secure` when served behind TLS
+};
+
+// What a handler gets: the request, the caller and the services.
+struct Context {
+  const Request& req;
+  services::Services& s;
+  services::Actor actor;
+  std::string token;
+
+  Result<json> body() const { return parse_json_body(req.body); }
+  // A positive integer path parameter, or an error naming it.
+  Result<int64_t> id(const std::string& name = "id") const;
+  // Query parameters as a list query (limit, cursor, sort and filters).
+  Result<services::ListQuery> list_query() const;
+  std::string query(const std::string& key) const {
+    auto it = req.query.find(key);
+    return it == req.query.end() ? std::string() : it->second;
+  }
+};
+
+class Api {
+ public:
+  Api(services::Services& s, ApiOptions options);
+  Response handle(Request& req);
+  const Router& router() const { return router_; }
+  Metrics& metrics() { return metrics_; }
+  // The OpenAPI 3.1 document for every registered route.
+  json openapi() const;
+
+ private:
+  Response dispatch(Request& req, std::string& route_label);
+  Response serve_static(const Request& req) const;
+  void add_auth_routes();
+  void add_archive_routes();
+  void add_admin_routes();
+
+  services::Services& s_;
+  ApiOptions options_;
+  Router router_;
+  Metrics metrics_;
+};
+
+// Wraps a Result in a response: the value as JSON, or the error.
+Response reply(const Result<json>& r, int status = 200);
+Response reply(const Status& s);
+
+}  // namespace kam::http

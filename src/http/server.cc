@@ -1,0 +1,272 @@
+#include "http/server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast.hpp>
+#include <condition_variable>
+#include <mutex>
+#include <set>
+#include <thread>
+
+namespace kam::http {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+class Session;
+
+// Shared state between the listener, the sessions and stop().
+struct Shared {
+  ServerOptions options;
+  Server::Handler handler;
+  net::thread_pool* workers = nullptr;
+  std::atomic<bool> stopping{false};
+  std::mutex mu;
+  std::condition_variable drained;
+  std::set<std::shared_ptr<Session>> sessions;  // guarded by mu
+  int busy = 0;                                 // requests in flight; guarded by mu
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, std::shared_ptr<Shared> shared)
+      : stream_(std::move(socket)), shared_(std::move(shared)) {
+    beast::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_ = ep.address().to_string();
+  }
+
+  void start() {
+    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::read, shared_from_this()));
+  }
+
+  // At stop: an idle connection closes now; a busy one closes after its response.
+  void close_if_idle() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (!self->busy_) {
+        beast::error_code ec;
+        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+        self->stream_.close();
+      }
+    });
+  }
+
+ private:
+  void read() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(shared_->options.header_limit));
+    parser_->body_limit(shared_->options.body_limit);
+    stream_.expires_after(std::chrono::seconds(first_ ? shared_->options.read_timeout_seconds
+                                                      : shared_->options.idle_timeout_seconds));
+    bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    first_ = false;
+    if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted || ec == beast::error::timeout ||
+        ec == net::error::connection_reset || ec == net::error::bad_descriptor) {
+      return finish();
+    }
+    if (ec) {
+      int status = 400;
+      std::string code = "invalid", msg = "malformed HTTP request: " + ec.message();
+      if (ec == bhttp::error::body_limit) {
+        status = 413;
+        code = "too_large";
+        msg = "the request body is larger than " + std::to_string(shared_->options.body_limit) + " bytes";
+      } else if (ec == bhttp::error::header_limit) {
+        status = 431;
+        msg = "the request headers are too large";
+      }
+      Response r;
+      r.status = status;
+      r.body = nlohmann::json{{"error", {{"code", code}, {"message", msg}, {"field", nullptr}}}}.dump();
+      return write(std::move(r), false, 11);
+    }
+    auto msg = parser_->release();
+    Request req;
+    req.method = std::string(msg.method_string());
+    req.target = std::string(msg.target());
+    auto qpos = req.target.find('?');
+    std::string raw_path = req.target.substr(0, qpos);
+    bool bad = !url_decode(raw_path, req.path, false);
+    if (qpos != std::string::npos && !parse_query(req.target.substr(qpos + 1), req.query)) bad = true;
+    for (const auto& f : msg) {
+      std::string name(f.name_string());
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      req.headers[name] = std::string(f.value());
+    }
+    req.body = std::move(msg.body());
+    req.remote_ip = remote_;
+    bool keep_alive = msg.keep_alive();
+    unsigned version = msg.version();
+    if (bad) {
+      Response r = Response::error(Error::invalid("", "malformed URL encoding"));
+      return write(std::move(r), false, version);
+    }
+    busy_ = true;
+    {
+      std::lock_guard lock(shared_->mu);
+      ++shared_->busy;
+    }
+    stream_.expires_never();
+    // Handlers call the store, which blocks: run them on the worker pool, not the io threads.
+    net::post(*shared_->workers, [self = shared_from_this(), req = std::move(req), keep_alive, version]() mutable {
+      Response res = self->shared_->handler(req);
+      net::post(self->stream_.get_executor(), [self, res = std::move(res), keep_alive, version]() mutable {
+        self->write(std::move(res), keep_alive, version);
+      });
+    });
+  }
+
+  void write(Response r, bool keep_alive, unsigned version) {
+    auto res = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(r.status), version);
+    res->set(bhttp::field::server, "kam");
+    if (!r.content_type.empty()) res->set(bhttp::field::content_type, r.content_type);
+    for (auto& [k, v] : r.headers) res->insert(k, v);
+    res->body() = std::move(r.body);
+    res->keep_alive(keep_alive && !shared_->stopping);
+    res->prepare_payload();
+    stream_.expires_after(std::chrono::seconds(shared_->options.read_timeout_seconds));
+    bhttp::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+      self->on_write(ec, res->keep_alive());
+    });
+  }
+
+  void on_write(beast::error_code ec, bool keep_alive) {
+    if (busy_) {
+      busy_ = false;
+      std::lock_guard lock(shared_->mu);
+      --shared_->busy;
+      shared_->drained.notify_all();
+    }
+    if (ec || !keep_alive || shared_->stopping) {
+      beast::error_code ignored;
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      return finish();
+    }
+    read();
+  }
+
+  void finish() {
+    beast::error_code ignored;
+    stream_.socket().close(ignored);
+    std::lock_guard lock(shared_->mu);
+    shared_->sessions.erase(shared_from_this());
+    shared_->drained.notify_all();
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::shared_ptr<Shared> shared_;
+  std::string remote_;
+  bool busy_ = false;
+  bool first_ = true;
+};
+
+}  // namespace
+
+struct Server::Impl {
+  std::shared_ptr<Shared> shared = std::make_shared<Shared>();
+  net::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  std::unique_ptr<net::thread_pool> workers;
+  std::vector<std::thread> threads;
+  net::signal_set signals{ioc, SIGINT, SIGTERM};
+
+  void accept() {
+    acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+      if (ec) {
+        if (ec == net::error::operation_aborted || shared->stopping) return;
+        spdlog::warn("accept failed: {}", ec.message());
+      } else {
+        auto s = std::make_shared<Session>(std::move(socket), shared);
+        {
+          std::lock_guard lock(shared->mu);
+          shared->sessions.insert(s);
+        }
+        s->start();
+      }
+      if (!shared->stopping) accept();
+    });
+  }
+};
+
+Server::Server(ServerOptions options, Handler handler) : impl_(std::make_unique<Impl>()) {
+  impl_->shared->options = options;
+  impl_->shared->handler = std::move(handler);
+}
+
+Server::~Server() {
+  stop();
+  for (auto& t : impl_->threads) {
+    if (t.joinable()) t.join();
+  }
+}
+
+Status Server::start() {
+  auto& o = impl_->shared->options;
+  beast::error_code ec;
+  auto addr = net::ip::make_address(o.host, ec);
+  if (ec) return Error::invalid("listen", "not an IP address: " + o.host);
+  tcp::endpoint ep{addr, o.port};
+  impl_->acceptor.open(ep.protocol(), ec);
+  if (!ec) impl_->acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) impl_->acceptor.bind(ep, ec);
+  if (!ec) impl_->acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) return Error{ErrorCode::kUnavailable, "cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " + ec.message(), "listen"};
+  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  int io = o.io_threads > 0 ? o.io_threads : static_cast<int>(cores);
+  int workers = o.worker_threads > 0 ? o.worker_threads : static_cast<int>(cores * 4);
+  impl_->workers = std::make_unique<net::thread_pool>(workers);
+  impl_->shared->workers = impl_->workers.get();
+  impl_->accept();
+  impl_->signals.async_wait([this](beast::error_code ec, int sig) {
+    if (!ec) {
+      spdlog::info("signal {} received: finishing in-flight requests", sig);
+      std::thread([this] { stop(); }).detach();
+    }
+  });
+  for (int i = 0; i < io; ++i) impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+  return {};
+}
+
+unsigned short Server::port() const {
+  beast::error_code ec;
+  auto ep = impl_->acceptor.local_endpoint(ec);
+  return ec ? 0 : ep.port();
+}
+
+void Server::run_until_signal() {
+  for (auto& t : impl_->threads) {
+    if (t.joinable()) t.join();
+  }
+}
+
+void Server::stop() {
+  auto& sh = *impl_->shared;
+  if (sh.stopping.exchange(true)) return;
+  net::post(impl_->ioc, [this] {
+    beast::error_code ec;
+    impl_->acceptor.close(ec);
+    impl_->signals.cancel(ec);
+  });
+  {
+    std::unique_lock lock(sh.mu);
+    for (const auto& s : sh.sessions) s->close_if_idle();
+    sh.drained.wait_for(lock, std::chrono::seconds(sh.options.drain_timeout_seconds),
+                        [&] { return sh.busy == 0 && sh.sessions.empty(); });
+    if (sh.busy > 0) spdlog::warn("stopping with {} requests still in flight", sh.busy);
+  }
+  impl_->ioc.stop();
+  if (impl_->workers) impl_->workers->join();
+}
+
+}  // namespace kam::http

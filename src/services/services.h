@@ -1,0 +1,25 @@
+#pragma once
+// The composition root of the use cases: one instance per process, shared by all requests.
+
+#include <memory>
+
+#include "services/admin_service.h"
+#include "services/archive_service.h"
+#include "services/auth_service.h"
+#include "services/records.h"
+
+namespace kam::services {
+
+struct Services {
+  Services(db::Database& database, const Clock& c)
+      : db(database), clock(c), auth(database, c), records(database, c), archive(records),
+        admin(records, auth) {}
+  db::Database& db;
+  const Clock& clock;
+  AuthService auth;
+  Records records;
+  ArchiveService archive;
+  AdminService admin;
+};
+
+}  // namespace kam::services
