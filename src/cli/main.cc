@@ -49,6 +49,7 @@ std::filesystem::path default_web_dir(const char* argv0) {
 int main(int argc, char** argv) {
   CLI::App app{"KAM — key account management and retention for a telecom operator"};
   app.require_subcommand(1);
+  app.fallthrough();  // global options (--log-level) may follow the subcommand
   std::string db_url = "sqlite:var/kam.db";
   std::string log_level = "info";
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();

@@ -55,8 +55,11 @@ Result<json> parse_json_body(const std::string& body) {
   try {
     return json::parse(body);
   } catch (const json::parse_error& e) {
-    return Error::invalid("", "malformed JSON at byte " + std::to_string(e.byte) + ": " +
-                                  std::string(e.what()).substr(0, 160));
+    // "[json.exception.parse_error.101] parse error at line 1, column 14: syntax error ..."
+    std::string what = e.what();
+    auto colon = what.find(": ", what.find("column"));
+    std::string detail = colon == std::string::npos ? what : what.substr(colon + 2);
+    return Error::invalid("", "malformed JSON at byte " + std::to_string(e.byte) + ": " + detail.substr(0, 160));
   }
 }
 

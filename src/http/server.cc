@@ -180,6 +180,8 @@ struct Server::Impl {
   std::unique_ptr<net::thread_pool> workers;
   std::vector<std::thread> threads;
   net::signal_set signals{ioc, SIGINT, SIGTERM};
+  std::mutex shutdown_mu;
+  bool shut_down = false;  // guarded by shutdown_mu
 
   void accept() {
     acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
@@ -206,9 +208,7 @@ Server::Server(ServerOptions options, Handler handler) : impl_(std::make_unique<
 
 Server::~Server() {
   stop();
-  for (auto& t : impl_->threads) {
-    if (t.joinable()) t.join();
-  }
+  shutdown();
 }
 
 Status Server::start() {
@@ -231,7 +231,7 @@ Status Server::start() {
   impl_->signals.async_wait([this](beast::error_code ec, int sig) {
     if (!ec) {
       spdlog::info("signal {} received: finishing in-flight requests", sig);
-      std::thread([this] { stop(); }).detach();
+      stop();
     }
   });
   for (int i = 0; i < io; ++i) impl_->threads.emplace_back([this] { impl_->ioc.run(); });
@@ -245,12 +245,15 @@ unsigned short Server::port() const {
 }
 
 void Server::run_until_signal() {
-  for (auto& t : impl_->threads) {
-    if (t.joinable()) t.join();
+  {
+    std::unique_lock lock(impl_->shared->mu);
+    impl_->shared->drained.wait(lock, [&] { return impl_->shared->stopping.load(); });
   }
+  shutdown();
 }
 
 void Server::stop() {
+  // Never blocks: it may run on an io thread (signal handler). The drain happens in shutdown().
   auto& sh = *impl_->shared;
   if (sh.stopping.exchange(true)) return;
   net::post(impl_->ioc, [this] {
@@ -258,14 +261,26 @@ void Server::stop() {
     impl_->acceptor.close(ec);
     impl_->signals.cancel(ec);
   });
+  std::lock_guard lock(sh.mu);
+  for (const auto& s : sh.sessions) s->close_if_idle();
+  sh.drained.notify_all();
+}
+
+void Server::shutdown() {
+  std::lock_guard once(impl_->shutdown_mu);
+  if (impl_->shut_down) return;
+  impl_->shut_down = true;
+  auto& sh = *impl_->shared;
   {
     std::unique_lock lock(sh.mu);
-    for (const auto& s : sh.sessions) s->close_if_idle();
     sh.drained.wait_for(lock, std::chrono::seconds(sh.options.drain_timeout_seconds),
                         [&] { return sh.busy == 0 && sh.sessions.empty(); });
     if (sh.busy > 0) spdlog::warn("stopping with {} requests still in flight", sh.busy);
   }
   impl_->ioc.stop();
+  for (auto& t : impl_->threads) {
+    if (t.joinable()) t.join();
+  }
   if (impl_->workers) impl_->workers->join();
 }
 

@@ -34,9 +34,12 @@ class Server {
   unsigned short port() const;
   // Blocks until SIGINT/SIGTERM (or stop()), then drains and returns.
   void run_until_signal();
+  // Stops accepting and closes idle connections; never blocks.
   void stop();
 
  private:
+  // Waits for in-flight requests (bounded), then stops the threads. Idempotent.
+  void shutdown();
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -144,6 +144,12 @@ void ArchiveService::init_customer_hooks() {
               a.supervised_team_ids.end()) {
         return Error::invalid("account_manager_id", "is not in one of your teams");
       }
+      if (row["phone_manager_id"].is_null() && !u->is_null(3)) {
+        // By default the team's phone manager looks after the new customer's phone care.
+        KAM_TRY(pm, c.query_one("SELECT id FROM users WHERE team_id = ? AND role = 'phone_manager' AND active = 1 ORDER BY id LIMIT 1",
+                                {u->i64(3)}));
+        if (pm) row["phone_manager_id"] = pm->i64(0);
+      }
       if (!row["phone_manager_id"].is_null()) {
         KAM_TRY(pm, user_row(c, row["phone_manager_id"].get<int64_t>()));
         if (!pm || pm->i64(2) == 0 || pm->text(1) != "phone_manager") {
@@ -151,7 +157,8 @@ void ArchiveService::init_customer_hooks() {
         }
       }
     }
-    if (!row["parent_id"].is_null()) {
+    bool parent_changed = !before || (*before)["parent_id"] != row["parent_id"];
+    if (parent_changed && !row["parent_id"].is_null()) {
       int64_t parent = row["parent_id"].get<int64_t>();
       KAM_TRY(visible, records_.customer_visible(c, a, parent));
       if (!visible) return Error::invalid("parent_id", "refers to a customer that does not exist");
