@@ -94,6 +94,8 @@ int main(int argc, char** argv) {
   demo->add_option("--seed", demo_opts.seed, "random seed (same seed, same data)")->capture_default_str();
   demo->add_flag("--print-logins", print_logins, "only print the demo accounts");
 
+  auto* openapi = app.add_subcommand("openapi", "Print the OpenAPI description of the HTTP API");
+
   CLI11_PARSE(app, argc, argv);
   spdlog::init_thread_pool(8192, 1);
   auto logger = spdlog::create_async<spdlog::sinks::stderr_sink_mt>("kam");
@@ -101,6 +103,15 @@ int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::from_str(log_level));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
 
+  if (*openapi) {
+    // The description comes from the route table; an in-memory store satisfies the wiring.
+    auto database = db::Database::open("sqlite::memory:");
+    if (!database) return fail(database.error());
+    services::Services s(**database, Clock::system());
+    http::Api api(s, {});
+    std::cout << api.openapi().dump(2) << "\n";
+    return 0;
+  }
   if (*migrate) {
     auto database = db::Database::open(db_url);
     if (!database) return fail(database.error());

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
@@ -87,6 +88,7 @@ class Session : public std::enable_shared_from_this<Session> {
       Response r;
       r.status = status;
       r.body = nlohmann::json{{"error", {{"code", code}, {"message", msg}, {"field", nullptr}}}}.dump();
+      linger_ = true;
       return write(std::move(r), false, 11);
     }
     auto msg = parser_->release();
@@ -149,9 +151,21 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec || !keep_alive || shared_->stopping) {
       beast::error_code ignored;
       stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      if (linger_ && !ec) return drain_rest(0);
       return finish();
     }
     read();
+  }
+
+  // After refusing a request mid-body, read and drop what the client is still sending (bounded
+  // in bytes and time) so it sees our answer instead of a connection reset.
+  void drain_rest(size_t seen) {
+    if (seen > 8 * 1024 * 1024) return finish();
+    stream_.expires_after(std::chrono::seconds(2));
+    stream_.async_read_some(net::buffer(scratch_), [self = shared_from_this(), seen](beast::error_code ec, std::size_t n) {
+      if (ec) return self->finish();
+      self->drain_rest(seen + n);
+    });
   }
 
   void finish() {
@@ -169,6 +183,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string remote_;
   bool busy_ = false;
   bool first_ = true;
+  bool linger_ = false;
+  std::array<char, 16384> scratch_{};
 };
 
 }  // namespace

@@ -1,0 +1,276 @@
+// The store suite: the same behaviour on SQLite and on PostgreSQL (KAM_TEST_PG_URL).
+// Each test gets a fresh, migrated store with a little demo data.
+
+#include <gtest/gtest.h>
+#include <libpq-fe.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+#include <thread>
+
+#include "common/crypto.h"
+#include "demo/demo_data.h"
+#include "http/api.h"
+#include "services/services.h"
+#include "storage/migrations/migrations.h"
+
+namespace kam {
+namespace {
+
+using json = nlohmann::json;
+
+std::string random_suffix() {
+  std::random_device rd;
+  return std::to_string(rd()) + std::to_string(rd() % 1000);
+}
+
+// A fresh store of one kind, dropped afterwards.
+class TempStore {
+ public:
+  explicit TempStore(const std::string& kind) {
+    if (kind == "sqlite") {
+      dir_ = std::filesystem::temp_directory_path() / ("kam-store-" + random_suffix());
+      std::filesystem::create_directories(dir_);
+      url_ = "sqlite:" + (dir_ / "kam.db").string();
+    } else {
+      const char* admin = std::getenv("KAM_TEST_PG_URL");
+      if (!admin || !*admin) {
+        skip_ = true;
+        return;
+      }
+      admin_ = admin;
+      name_ = "kam_gt_" + random_suffix();
+      admin_exec("CREATE DATABASE " + name_);
+      url_ = admin_.substr(0, admin_.rfind('/') + 1) + name_;
+    }
+  }
+  ~TempStore() {
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+    if (!name_.empty()) admin_exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+  }
+  bool skip() const { return skip_; }
+  const std::string& url() const { return url_; }
+
+ private:
+  void admin_exec(const std::string& sql) {
+    PGconn* c = PQconnectdb(admin_.c_str());
+    PQclear(PQexec(c, sql.c_str()));
+    PQfinish(c);
+  }
+  std::filesystem::path dir_;
+  std::string url_, admin_, name_;
+  bool skip_ = false;
+};
+
+class StoreTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    store_ = std::make_unique<TempStore>(GetParam());
+    if (store_->skip()) {
+      if (std::getenv("KAM_REQUIRE_PG")) FAIL() << "KAM_TEST_PG_URL is not set";
+      GTEST_SKIP() << "KAM_TEST_PG_URL not set";
+    }
+    auto d = db::Database::open(store_->url(), {.pool_size = 8});
+    ASSERT_TRUE(d.ok()) << d.error().message;
+    db_ = std::move(d).value();
+    auto m = db::migrate(*db_);
+    ASSERT_TRUE(m.ok()) << m.error().message;
+    demo::DemoOptions o;
+    o.groups = 20;
+    o.members = 400;
+    o.individuals = 5;
+    auto loaded = demo::load_demo(*db_, clock_, o);
+    ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+    s_ = std::make_unique<services::Services>(*db_, clock_);
+  }
+  void TearDown() override {
+    s_.reset();
+    db_.reset();
+    store_.reset();
+  }
+
+  services::Actor actor(const std::string& username) {
+    auto lease = db_->acquire();
+    auto row = (*lease)->query_one("SELECT id FROM users WHERE username = ?", {username});
+    EXPECT_TRUE(row.ok() && row->has_value()) << username;
+    // Sessions are how real requests get an actor: go through the same path.
+    std::string token = crypto::random_token();
+    EXPECT_TRUE((*lease)->exec("INSERT INTO sessions(token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                               {crypto::sha256_hex(token), (*row)->i64(0), clock_.now(), clock_.now() + 3600})
+                    .ok());
+    auto a = s_->auth.authenticate(token, "test", "127.0.0.1");
+    EXPECT_TRUE(a.ok());
+    return *a;
+  }
+  int64_t count(const std::string& table) {
+    auto lease = db_->acquire();
+    auto row = (*lease)->query_one("SELECT COUNT(*) FROM " + table);
+    return (*row)->i64(0);
+  }
+  json new_customer(const std::string& name) {
+    return {{"name", name}, {"kind", "group"}, {"org_type", "enterprise"}, {"district_code", "320102"}};
+  }
+
+  FixedClock clock_{1795000000};  // 2026-11-18
+  std::unique_ptr<TempStore> store_;
+  std::unique_ptr<db::Database> db_;
+  std::unique_ptr<services::Services> s_;
+};
+
+TEST_P(StoreTest, MigrationsAreVersionedAndIdempotent) {
+  auto again = db::migrate(*db_);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->empty());
+  auto v = db::schema_version(*db_);
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(*v, db::migrations().back().version);
+}
+
+TEST_P(StoreTest, CreateUpdateWithVersionConflict) {
+  auto m1 = actor("manager1");
+  const auto& spec = domain::customer_spec();
+  const auto& hooks = s_->archive.hooks(spec);
+  auto created = s_->records.create(m1, spec, hooks, new_customer("版本测试有限公司"));
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  int64_t id = (*created)["id"];
+  auto first = s_->records.update(m1, spec, hooks, id, {{"version", 1}, {"note", "甲"}});
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_EQ((*first)["version"], 2);
+  auto stale = s_->records.update(m1, spec, hooks, id, {{"version", 1}, {"note", "乙"}});
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(stale.error().field, "version");
+  auto got = s_->records.get(m1, spec, hooks, id);
+  EXPECT_EQ((*got)["note"], "甲");
+}
+
+TEST_P(StoreTest, ConcurrentEditsOfOneVersionExactlyOneWins) {
+  auto m1 = actor("manager1");
+  const auto& spec = domain::customer_spec();
+  const auto& hooks = s_->archive.hooks(spec);
+  auto created = s_->records.create(m1, spec, hooks, new_customer("并发测试有限公司"));
+  ASSERT_TRUE(created.ok());
+  int64_t id = (*created)["id"];
+  std::atomic<int> ok{0}, conflict{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 6; ++i) {
+    threads.emplace_back([&, i] {
+      auto r = s_->records.update(m1, spec, hooks, id, {{"version", 1}, {"note", "线程" + std::to_string(i)}});
+      if (r.ok()) ++ok;
+      else if (r.error().code == ErrorCode::kConflict) ++conflict;
+      else ++other;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 1);
+  EXPECT_EQ(conflict.load() + other.load(), 5);
+  EXPECT_EQ(other.load(), 0) << "losers are told about the conflict, not a store error";
+}
+
+TEST_P(StoreTest, DuplicateAndDanglingReferencesNameTheField) {
+  auto admin = actor("admin");
+  const auto& spec = domain::member_spec();
+  const auto& hooks = s_->archive.hooks(spec);
+  json m = {{"number", "13912340000"}, {"join_date", "2020-01-01"}};
+  ASSERT_TRUE(s_->records.create(admin, spec, hooks, m, 1).ok());
+  auto dup = s_->records.create(admin, spec, hooks, m, 1);
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(dup.error().field, "number");
+  auto kp = s_->records.create(admin, domain::key_person_spec(), s_->archive.hooks(domain::key_person_spec()),
+                               {{"name", "张三"}, {"level", "user"}, {"owner_id", 99999}}, 1);
+  ASSERT_FALSE(kp.ok());
+  EXPECT_EQ(kp.error().field, "owner_id");
+}
+
+TEST_P(StoreTest, AFailureMidTransactionLeavesNothingBehind) {
+  auto admin = actor("admin");
+  const auto& spec = domain::customer_spec();
+  services::RecordHooks hooks = s_->archive.hooks(spec);
+  hooks.after_write = [](db::Connection&, const services::Actor&, const json&) -> Status {
+    return Error::internal("disk full (injected)");
+  };
+  int64_t customers = count("customers"), audit = count("audit_log"), assignments = count("assignments");
+  auto r = s_->records.create(admin, spec, hooks, new_customer("半途失败有限公司"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(count("customers"), customers);
+  EXPECT_EQ(count("audit_log"), audit);
+  EXPECT_EQ(count("assignments"), assignments);
+}
+
+TEST_P(StoreTest, AuditLogIsAppendOnly) {
+  auto lease = db_->acquire();
+  EXPECT_FALSE((*lease)->exec("UPDATE audit_log SET username = 'x'").ok());
+  EXPECT_FALSE((*lease)->exec("DELETE FROM audit_log").ok());
+  EXPECT_GT(count("audit_log"), 0);
+}
+
+TEST_P(StoreTest, SearchFindsChineseFragmentsWithinScope) {
+  auto admin = actor("admin");
+  const auto& spec = domain::customer_spec();
+  const auto& hooks = s_->archive.hooks(spec);
+  auto created = s_->records.create(admin, spec, hooks,
+                                    {{"name", "紫金山天文科技有限公司"}, {"kind", "group"}, {"account_manager_id", 6}});
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  for (std::string q : {"紫金", "天文科技", "紫金山天文科技有限公司", "有限公司"}) {
+    services::ListQuery lq;
+    lq.params["q"] = q;
+    lq.limit = 200;
+    auto r = s_->records.list(admin, spec, hooks, lq);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    bool found = false;
+    for (const auto& c : (*r)["items"]) found |= c["id"] == (*created)["id"];
+    EXPECT_TRUE(found) << q;
+  }
+  // The same search by someone whose scope does not include it finds nothing.
+  auto m3 = actor("manager3");
+  services::ListQuery lq;
+  lq.params["q"] = "紫金山";
+  auto r = s_->records.list(m3, spec, hooks, lq);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ((*r)["total"], 0);
+}
+
+TEST_P(StoreTest, HandoverSwitchesManagerAtomically) {
+  auto sup = actor("supervisor1");
+  auto lease = db_->acquire();
+  auto row = (*lease)->query_one(
+      "SELECT c.id, (SELECT id FROM users WHERE username = 'manager2') FROM customers c JOIN users u ON u.id = c.account_manager_id "
+      "WHERE u.username = 'manager1' AND c.kind = 'group' LIMIT 1");
+  ASSERT_TRUE(row.ok() && row->has_value());
+  int64_t customer = (*row)->i64(0), m2 = (*row)->i64(1);
+  auto h = s_->archive.start_handover(sup, customer, {{"to_user_id", m2}, {"reason", "调岗"}});
+  ASSERT_TRUE(h.ok()) << h.error().message;
+  auto early = s_->archive.complete_handover(sup, (*h)["id"]);
+  ASSERT_FALSE(early.ok());
+  EXPECT_EQ(early.error().code, ErrorCode::kConflict);
+  for (const auto& item : (*h)["items"]) {
+    ASSERT_TRUE(s_->archive.tick_handover_item(sup, (*h)["id"], item["id"], {{"done", true}}).ok());
+  }
+  auto done = s_->archive.complete_handover(sup, (*h)["id"]);
+  ASSERT_TRUE(done.ok()) << done.error().message;
+  auto am = (*lease)->query_one("SELECT account_manager_id FROM customers WHERE id = ?", {customer});
+  EXPECT_EQ((*am)->i64(0), m2);
+  auto open = (*lease)->query_one("SELECT COUNT(*) FROM assignments WHERE customer_id = ? AND role = 'account_manager' AND ended_at IS NULL",
+                                  {customer});
+  EXPECT_EQ((*open)->i64(0), 1) << "exactly one current account manager";
+}
+
+TEST_P(StoreTest, EveryRouteIsInTheOpenApiDescription) {
+  http::Api api(*s_, {});
+  json doc = api.openapi();
+  for (const auto& r : api.router().routes()) {
+    std::string method = r.method;
+    for (auto& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    EXPECT_TRUE(doc["paths"].contains(r.pattern) && doc["paths"][r.pattern].contains(method)) << r.method << " " << r.pattern;
+  }
+  EXPECT_GE(api.router().routes().size(), 40u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, StoreTest, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace kam
