@@ -313,6 +313,11 @@ Result<DemoSummary> load_demo(db::Database& database, const Clock& clock, const 
   const std::vector<std::string> outcomes = {"positive", "positive", "neutral", "neutral", "negative", "no_answer"};
   const std::vector<std::string> next_steps = {"发送报价方案", "安排技术交流", "跟进合同签署", "回访满意度", "邀请参加客户答谢会"};
 
+  auto number_for = [&](int64_t n) {
+    // A bijection on 8 digits per prefix keeps numbers unique and spread out.
+    const std::string& prefix = kMobilePrefixes[static_cast<size_t>(n % static_cast<int64_t>(kMobilePrefixes.size()))];
+    return prefix + fmt::format("{:08d}", (n / static_cast<int64_t>(kMobilePrefixes.size()) * 7919 + 1234567) % 100000000);
+  };
   int64_t kp_id = 0;
   int64_t group_count = o.groups, individual_count = o.individuals;
   std::vector<int64_t> parents;  // group ids that have branches
@@ -349,7 +354,7 @@ Result<DemoSummary> load_demo(db::Database& database, const Clock& clock, const 
       weight_sum += member_weight[static_cast<size_t>(id)];
     } else {
       name = person_name(r);
-      phone = r.pick(kMobilePrefixes) + fmt::format("{:08d}", (id * 48271) % 100000000);
+      phone = number_for(static_cast<int64_t>(o.members) + id);  // beyond every group member's index
       package = r.pick(kPackages);
       sensitivity = r.pick(std::vector<std::string>{"security", "price", "service", "brand"});
       // Resident ID: district + birth date + sequence + ISO 7064 check.
@@ -464,11 +469,6 @@ Result<DemoSummary> load_demo(db::Database& database, const Clock& clock, const 
                       500);
   int64_t group_members = std::max<int64_t>(0, o.members - individual_count);
   int64_t serial = 0;
-  auto number_for = [&](int64_t n) {
-    // A bijection on 8 digits per prefix keeps numbers unique and spread out.
-    const std::string& prefix = kMobilePrefixes[static_cast<size_t>(n % static_cast<int64_t>(kMobilePrefixes.size()))];
-    return prefix + fmt::format("{:08d}", (n / static_cast<int64_t>(kMobilePrefixes.size()) * 7919 + 1234567) % 100000000);
-  };
   double carry = 0;
   for (int64_t id = 1; id <= group_count && weight_sum > 0; ++id) {
     double exact = member_weight[static_cast<size_t>(id)] / weight_sum * static_cast<double>(group_members) + carry;

@@ -32,7 +32,10 @@ class ArchiveService {
   static Status refresh_search_text(db::Connection& c, int64_t customer_id);
 
  private:
+  // Helpers that run on the caller's connection: a request never holds two pool connections,
+  // which could deadlock the pool under load.
   Result<json> load_handover(db::Connection& c, int64_t id);
+  Result<json> assignment_history(db::Connection& c, int64_t id);
   Result<std::optional<json>> visible_handover(db::Connection& c, const Actor& a, int64_t id);
   void init_customer_hooks();
   void init_child_hooks();

@@ -97,7 +97,7 @@ Result<json> ArchiveService::overview(const Actor& a, int64_t id) {
                                      "t.updated_at DESC, t.id DESC", 50, &need_));
   out["needs"] = to_array(std::move(needs));
 
-  KAM_TRY(assign, assignments(a, id));
+  KAM_TRY(assign, assignment_history(c, id));
   out["team"] = {{"account_manager", user_brief(c, customer["account_manager_id"])},
                  {"phone_manager", user_brief(c, customer["phone_manager_id"])},
                  {"assignments", assign["items"]}};
@@ -160,7 +160,11 @@ Result<json> ArchiveService::assignments(const Actor& a, int64_t id) {
   KAM_TRY(lease, records_.db().acquire());
   KAM_TRY(visible, records_.customer_visible(*lease, a, id));
   if (!visible) return Error::not_found("customer");
-  KAM_TRY(rows, lease->query(
+  return assignment_history(*lease, id);
+}
+
+Result<json> ArchiveService::assignment_history(db::Connection& c, int64_t id) {
+  KAM_TRY(rows, c.query(
                     "SELECT a.id, a.role, a.user_id, u.display_name, a.started_at, a.ended_at, a.reason, "
                     "b.display_name FROM assignments a JOIN users u ON u.id = a.user_id LEFT JOIN users b "
                     "ON b.id = a.assigned_by WHERE a.customer_id = ? ORDER BY a.started_at DESC, a.id DESC",
