@@ -225,11 +225,12 @@ Result<json> decode_body(const EntitySpec& s, const json& body, bool create) {
   json out = json::object();
   for (auto it = body.begin(); it != body.end(); ++it) {
     const std::string& key = it.key();
-    if (key == "version" || key == "id" || key == "created_at" || key == "updated_at" ||
-        key == "customer_id") {
+    const FieldSpec* f = s.field(key);
+    // System fields a client read from us (and may send back) are not changed through the body.
+    if (!f && (key == "version" || key == "id" || key == "created_at" || key == "updated_at" ||
+               (key == "customer_id" && s.owned_by_customer()))) {
       continue;
     }
-    const FieldSpec* f = s.field(key);
     if (!f) {
       // Read-only names the client got from us are tolerated on update, not anything else.
       return Error::invalid(key, "is not a field of " + s.title);
