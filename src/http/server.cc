@@ -192,6 +192,9 @@ class Session : public std::enable_shared_from_this<Session> {
 struct Server::Impl {
   std::shared_ptr<Shared> shared = std::make_shared<Shared>();
   net::io_context ioc;
+  // Keeps the io threads alive while a request runs on the worker pool with no socket
+  // operation pending (otherwise run() returns and the response is never written).
+  net::executor_work_guard<net::io_context::executor_type> keep_running = net::make_work_guard(ioc);
   tcp::acceptor acceptor{ioc};
   std::unique_ptr<net::thread_pool> workers;
   std::vector<std::thread> threads;
@@ -204,6 +207,9 @@ struct Server::Impl {
       if (ec) {
         if (ec == net::error::operation_aborted || shared->stopping) return;
         spdlog::warn("accept failed: {}", ec.message());
+      } else if (shared->stopping) {
+        beast::error_code ignored;
+        socket.close(ignored);  // raced with stop(): no new work
       } else {
         auto s = std::make_shared<Session>(std::move(socket), shared);
         {
@@ -275,7 +281,7 @@ void Server::stop() {
   net::post(impl_->ioc, [this] {
     beast::error_code ec;
     impl_->acceptor.close(ec);
-    impl_->signals.cancel(ec);
+    impl_->signals.clear(ec);  // a second signal kills the process the default way
   });
   std::lock_guard lock(sh.mu);
   for (const auto& s : sh.sessions) s->close_if_idle();
@@ -293,11 +299,15 @@ void Server::shutdown() {
                         [&] { return sh.busy == 0 && sh.sessions.empty(); });
     if (sh.busy > 0) spdlog::warn("stopping with {} requests still in flight", sh.busy);
   }
+  impl_->keep_running.reset();
   impl_->ioc.stop();
   for (auto& t : impl_->threads) {
     if (t.joinable()) t.join();
   }
   if (impl_->workers) impl_->workers->join();
+  // Sessions still registered (drain timed out) hold the shared state: break the cycle.
+  std::lock_guard lock(sh.mu);
+  sh.sessions.clear();
 }
 
 }  // namespace kam::http
