@@ -201,9 +201,8 @@ std::string operation_id(const Route& r) {
 
 json Api::openapi() const {
   json schemas = fixed_schemas();
-  for (const auto* e : domain::archive_specs()) add_entity_schemas(schemas, *e);
-  add_entity_schemas(schemas, domain::user_spec());
-  add_entity_schemas(schemas, domain::team_spec());
+  for (const auto* e : router_.entities()) add_entity_schemas(schemas, *e);
+  for (const auto& [name, schema] : router_.schemas().items()) schemas[name] = schema;
   json paths = json::object();
   json err = {{"description", "error"}, {"content", {{"application/json", {{"schema", ref("Error")}}}}}};
   for (const auto& r : router_.routes()) {
@@ -252,6 +251,11 @@ json Api::openapi() const {
     for (auto& ch : method) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     paths[r.pattern][method] = op;
   }
+  json tags = json::array({{{"name", "auth"}, {"description", "sign in and sessions"}},
+                           {{"name", "archive"}, {"description", "the customer archive (SPEC §1)"}},
+                           {{"name", "administration"}, {"description", "users, teams, regions, audit"}},
+                           {{"name", "meta"}, {"description", "this description"}}});
+  for (const auto& [name, description] : router_.tags()) tags.push_back({{"name", name}, {"description", description}});
   return {{"openapi", "3.1.0"},
           {"info", {{"title", "KAM — key account management API"},
                     {"version", "1.0.0"},
@@ -260,10 +264,7 @@ json Api::openapi() const {
                     {"license", {{"name", "Proprietary"}, {"identifier", "LicenseRef-Proprietary"}}}}},
           {"servers", json::array({{{"url", "http://127.0.0.1:8080"}, {"description", "local KAM"}}})},
           {"security", json::array({{{"session", json::array()}}, {{"bearer", json::array()}}})},
-          {"tags", json::array({{{"name", "auth"}, {"description", "sign in and sessions"}},
-                                {{"name", "archive"}, {"description", "the customer archive (SPEC §1)"}},
-                                {{"name", "administration"}, {"description", "users, teams, regions, audit"}},
-                                {{"name", "meta"}, {"description", "this description"}}})},
+          {"tags", tags},
           {"paths", paths},
           {"components", {{"schemas", schemas},
                           {"securitySchemes", {{"session", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "kam_session"}}},

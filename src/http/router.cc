@@ -19,6 +19,13 @@ std::vector<std::string> split_path(const std::string& p) {
 
 }  // namespace
 
+void Router::add_entity(const domain::EntitySpec& spec) {
+  for (const auto* e : entities_) {
+    if (e == &spec) return;
+  }
+  entities_.push_back(&spec);
+}
+
 void Router::add(std::string method, std::string pattern, RouteDoc doc, Handler h, bool needs_auth) {
   if (doc.summary.empty() || doc.tag.empty()) {
     throw std::logic_error("route " + method + " " + pattern + " has no API description");

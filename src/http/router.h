@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/entity_spec.h"
 #include "http/message.h"
 #include "services/actor.h"
 
@@ -53,8 +54,22 @@ class Router {
   Match match(const std::string& method, const std::string& path) const;
   const std::vector<Route>& routes() const { return routes_; }
 
+  // What the OpenAPI document needs beyond the routes: each area registers its own schemas
+  // (components/schemas), the entity specs behind its record routes, and its tag.
+  void add_schema(const std::string& name, json schema) { schemas_[name] = std::move(schema); }
+  void add_entity(const domain::EntitySpec& spec);
+  void add_tag(const std::string& name, const std::string& description) {
+    tags_.emplace_back(name, description);
+  }
+  const json& schemas() const { return schemas_; }
+  const std::vector<const domain::EntitySpec*>& entities() const { return entities_; }
+  const std::vector<std::pair<std::string, std::string>>& tags() const { return tags_; }
+
  private:
   std::vector<Route> routes_;
+  json schemas_ = json::object();
+  std::vector<const domain::EntitySpec*> entities_;
+  std::vector<std::pair<std::string, std::string>> tags_;
 };
 
 }  // namespace kam::http

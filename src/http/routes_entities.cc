@@ -22,7 +22,10 @@ void add_entity_routes(Router& r, services::Records& records, const domain::Enti
                        const services::RecordHooks& hooks, const EntityRoutes& what) {
   const std::string base = "/api/v1/" + s.path;
   const std::string schema = schema_name(s);
-  const std::string tag = s.scoping == domain::Scoping::kNone ? "administration" : "archive";
+  const std::string tag = !what.tag.empty()                          ? what.tag
+                          : s.scoping == domain::Scoping::kNone ? "administration"
+                                                                : "archive";
+  r.add_entity(s);
   std::vector<ParamDoc> list_params = {
       {"limit", "integer", "page size, 1-200 (default 50)"},
       {"cursor", "string", "next_cursor from the previous page"},

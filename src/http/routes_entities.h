@@ -12,6 +12,7 @@ struct EntityRoutes {
   bool nested = false;          // list/create under /customers/{id}/<path>
   bool top_level_list = false;  // also GET /<path> across the caller's customers
   std::vector<ParamDoc> extra_query;
+  std::string tag;  // OpenAPI tag; default "archive" (customer data) or "administration"
 };
 
 // "key_person" -> "KeyPerson"

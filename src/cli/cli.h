@@ -1,0 +1,47 @@
+#pragma once
+// The `kam` command line: one binary, one subcommand per job. Each area registers its
+// subcommands in its own file (cmd_<area>.cc) through a `register_*` function listed below;
+// main.cc parses, sets up logging and runs the one subcommand that was given.
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "storage/db.h"
+
+namespace kam::cli {
+
+struct Cli {
+  CLI::App app{"KAM — key account management and retention for a telecom operator"};
+  std::string db_url = "sqlite:var/kam.db";  // --db, shared by every subcommand that has one
+  std::string log_level = "info";
+  std::string argv0;
+
+  // Registers what runs when `sub` (a leaf subcommand) was given; answers the exit code.
+  void on_run(CLI::App* sub, std::function<int()> run) { commands_.push_back({sub, std::move(run)}); }
+  // Adds the common --db option to a subcommand.
+  void add_db_option(CLI::App* sub) {
+    sub->add_option("--db", db_url, "store URL: sqlite:PATH or postgresql://...")->capture_default_str();
+  }
+  int run_parsed() const;
+
+ private:
+  struct Command {
+    CLI::App* sub;
+    std::function<int()> run;
+  };
+  std::vector<Command> commands_;
+};
+
+// Prints an error (with its field) to stderr; answers 2 for bad input, 1 otherwise.
+int fail(const Error& e);
+// Opens the store at `url` with a pool of `pool` connections and applies pending migrations.
+Result<std::unique_ptr<db::Database>> open_store(const std::string& url, int pool);
+
+void register_serve(Cli& cli);      // serve
+void register_admin(Cli& cli);      // migrate, user add, demo-data, openapi
+
+}  // namespace kam::cli
