@@ -1,5 +1,7 @@
 #include "storage/migrations/migrations.h"
 
+#include <set>
+
 #include "storage/migrations/schema.h"
 
 namespace kam::db {
@@ -55,10 +57,16 @@ Result<int> schema_version(Database& db) {
 
 Result<std::vector<int>> migrate(Database& db) {
   KAM_TRY(current, schema_version(db));
+  (void)current;  // creates schema_migrations when missing
   std::vector<int> applied;
   KAM_TRY(lease, db.acquire());
+  // Each migration is applied once, by its own version: areas add migrations independently,
+  // so a store may hold version 6 before version 4 exists in the code.
+  KAM_TRY(done_rows, lease->query("SELECT version FROM schema_migrations"));
+  std::set<int64_t> done;
+  for (const auto& r : done_rows) done.insert(r.i64(0));
   for (const auto& m : migrations()) {
-    if (m.version <= current) continue;
+    if (done.count(m.version)) continue;
     KAM_TRY(tx, Transaction::begin(lease, true));
     if (db.dialect() == Dialect::kPostgres) {
       // Several `kam serve` processes may start at once: one migrates, the others wait.
