@@ -72,7 +72,7 @@ json row_to_json(const EntitySpec& s, const db::Rows& rows, const db::Row& r) {
     } else if (auto d = std::get_if<double>(&v)) {
       j[rows.columns[i]] = *d;
     } else {
-      j[rows.columns[i]] = std::get<std::string>(v);
+      j[rows.columns[i]] = r.text(i);
     }
   }
   return j;

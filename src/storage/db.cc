@@ -34,6 +34,14 @@ std::string Row::text(size_t i) const {
   return {};
 }
 
+const std::string& Row::blob(size_t i) const {
+  static const std::string empty;
+  const Value& v = values_[i];
+  if (auto b = std::get_if<Blob>(&v)) return b->bytes;
+  if (auto s = std::get_if<std::string>(&v)) return *s;
+  return empty;
+}
+
 Result<std::optional<Row>> Connection::query_one(std::string_view sql, const Params& params) {
   auto rows = query(sql, params);
   if (!rows) return rows.error();

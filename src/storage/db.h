@@ -19,7 +19,12 @@ namespace kam::db {
 
 enum class Dialect { kSqlite, kPostgres };
 
-using Value = std::variant<std::nullptr_t, int64_t, double, std::string>;
+// Binary data (BLOB on SQLite, BYTEA on PostgreSQL), e.g. the usage store's column chunks.
+struct Blob {
+  std::string bytes;
+};
+
+using Value = std::variant<std::nullptr_t, int64_t, double, std::string, Blob>;
 using Params = std::vector<Value>;
 
 inline Value null() { return nullptr; }
@@ -38,6 +43,8 @@ class Row {
   int64_t i64(size_t i) const;  // null -> 0; text parsed
   double f64(size_t i) const;
   std::string text(size_t i) const;  // null -> ""
+  // Bytes of a BLOB/BYTEA column (a text column's bytes as they are); null -> "".
+  const std::string& blob(size_t i) const;
   std::optional<int64_t> opt_i64(size_t i) const {
     return is_null(i) ? std::nullopt : std::optional<int64_t>(i64(i));
   }

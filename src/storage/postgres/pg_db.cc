@@ -28,6 +28,21 @@ std::string to_pg_placeholders(std::string_view sql) {
   return out;
 }
 
+std::string decode_bytea_hex(const char* v, size_t n) {
+  auto nib = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return 0;
+  };
+  if (n < 2 || v[0] != '\\' || v[1] != 'x') return std::string(v, n);
+  std::string out((n - 2) / 2, '\0');
+  for (size_t i = 0; i < out.size(); ++i) {
+    out[i] = static_cast<char>((nib(v[2 + 2 * i]) << 4) | nib(v[3 + 2 * i]));
+  }
+  return out;
+}
+
 std::string sqlstate(const PGresult* r) {
   const char* s = PQresultErrorField(r, PG_DIAG_SQLSTATE);
   return s ? s : "";
@@ -101,6 +116,9 @@ class PgConnection final : public Connection {
           case 700: case 701: case 1700:  // float4, float8, numeric
             vals.emplace_back(std::strtod(v, nullptr));
             break;
+          case 17:  // bytea, in text results as \x hex
+            vals.emplace_back(Blob{decode_bytea_hex(v, static_cast<size_t>(PQgetlength(res.get(), r, i)))});
+            break;
           default:
             vals.emplace_back(std::string(v, PQgetlength(res.get(), r, i)));
         }
@@ -156,9 +174,17 @@ class PgConnection final : public Connection {
     }
     std::vector<std::string> texts(params.size());
     std::vector<const char*> values(params.size(), nullptr);
+    std::vector<int> lengths(params.size(), 0), formats(params.size(), 0);
     for (size_t i = 0; i < params.size(); ++i) {
       const Value& v = params[i];
       if (std::holds_alternative<std::nullptr_t>(v)) continue;
+      if (auto b = std::get_if<Blob>(&v)) {
+        // Binary parameter: no hex escaping, the bytes go as they are.
+        values[i] = b->bytes.data();
+        lengths[i] = static_cast<int>(b->bytes.size());
+        formats[i] = 1;
+        continue;
+      }
       if (auto n = std::get_if<int64_t>(&v)) {
         texts[i] = std::to_string(*n);
       } else if (auto d = std::get_if<double>(&v)) {
@@ -169,7 +195,7 @@ class PgConnection final : public Connection {
       values[i] = texts[i].c_str();
     }
     PgResult r(PQexecPrepared(c_, it->second.c_str(), static_cast<int>(params.size()),
-                              values.data(), nullptr, nullptr, 0));
+                              values.data(), lengths.data(), formats.data(), 0));
     auto st = PQresultStatus(r.get());
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return pg_error(r.get(), c_, sql);
     return r;

@@ -61,6 +61,11 @@ class SqliteConnection final : public Connection {
           case SQLITE_INTEGER: vals.emplace_back(static_cast<int64_t>(sqlite3_column_int64(st, i))); break;
           case SQLITE_FLOAT: vals.emplace_back(sqlite3_column_double(st, i)); break;
           case SQLITE_NULL: vals.emplace_back(nullptr); break;
+          case SQLITE_BLOB: {
+            auto p = static_cast<const char*>(sqlite3_column_blob(st, i));
+            vals.emplace_back(Blob{std::string(p ? p : "", sqlite3_column_bytes(st, i))});
+            break;
+          }
           default: {
             auto p = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
             vals.emplace_back(std::string(p ? p : "", sqlite3_column_bytes(st, i)));
@@ -142,6 +147,9 @@ class SqliteConnection final : public Connection {
         sqlite3_bind_int64(st, idx, *n);
       } else if (auto d = std::get_if<double>(&v)) {
         sqlite3_bind_double(st, idx, *d);
+      } else if (auto b = std::get_if<Blob>(&v)) {
+        // The params outlive the step: no copy needed.
+        sqlite3_bind_blob64(st, idx, b->bytes.data(), b->bytes.size(), SQLITE_STATIC);
       } else {
         const auto& s = std::get<std::string>(v);
         sqlite3_bind_text(st, idx, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
