@@ -4,6 +4,7 @@
 // portable SQL with `?` placeholders; values are always bound, never spliced into the text.
 
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
@@ -68,9 +69,20 @@ struct Rows {
 };
 
 // A single connection; not thread-safe, owned by one request at a time through a Lease.
+// A row seen while scanning a large result: typed access without building Values.
+class RowRef {
+ public:
+  virtual ~RowRef() = default;
+  virtual bool is_null(int col) const = 0;
+  virtual int64_t i64(int col) const = 0;
+  virtual std::string_view text(int col) const = 0;  // valid until the callback returns
+};
+
 class Connection {
  public:
   virtual ~Connection() = default;
+  // Streams the rows of a query to `fn` (bulk loads: millions of rows without a Rows copy).
+  virtual Status scan(std::string_view sql, const Params& params, const std::function<void(const RowRef&)>& fn) = 0;
   virtual Dialect dialect() const = 0;
   virtual Result<Rows> query(std::string_view sql, const Params& params) = 0;
   // Runs a statement; answers the number of rows it changed.

@@ -128,6 +128,26 @@ class PgConnection final : public Connection {
     return out;
   }
 
+  Status scan(std::string_view sql, const Params& params, const std::function<void(const RowRef&)>& fn) override {
+    KAM_TRY(res, run(sql, params));
+    struct Ref final : RowRef {
+      PGresult* r;
+      int row = 0;
+      bool is_null(int c) const override { return PQgetisnull(r, row, c); }
+      int64_t i64(int c) const override {
+        const char* v = PQgetvalue(r, row, c);
+        if (v[0] == 't' || v[0] == 'f') return v[0] == 't';
+        return std::strtoll(v, nullptr, 10);
+      }
+      std::string_view text(int c) const override {
+        return {PQgetvalue(r, row, c), static_cast<size_t>(PQgetlength(r, row, c))};
+      }
+    } ref;
+    ref.r = res.get();
+    for (int n = PQntuples(res.get()); ref.row < n; ++ref.row) fn(ref);
+    return {};
+  }
+
   Result<int64_t> exec(std::string_view sql, const Params& params) override {
     KAM_TRY(res, run(sql, params));
     const char* n = PQcmdTuples(res.get());

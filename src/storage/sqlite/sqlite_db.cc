@@ -78,6 +78,32 @@ class SqliteConnection final : public Connection {
     return out;
   }
 
+  Status scan(std::string_view sql, const Params& params, const std::function<void(const RowRef&)>& fn) override {
+    KAM_TRY(st, prepare(sql, params));
+    struct Ref final : RowRef {
+      sqlite3_stmt* st;
+      bool is_null(int c) const override { return sqlite3_column_type(st, c) == SQLITE_NULL; }
+      int64_t i64(int c) const override { return sqlite3_column_int64(st, c); }
+      std::string_view text(int c) const override {
+        auto p = reinterpret_cast<const char*>(sqlite3_column_text(st, c));
+        return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(st, c))) : std::string_view();
+      }
+    } ref;
+    ref.st = st;
+    for (;;) {
+      int rc = sqlite3_step(st);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) {
+        auto err = sqlite_error(h_, rc, sql);
+        sqlite3_reset(st);
+        return err;
+      }
+      fn(ref);
+    }
+    sqlite3_reset(st);
+    return {};
+  }
+
   Result<int64_t> exec(std::string_view sql, const Params& params) override {
     KAM_TRY(st, prepare(sql, params));
     int rc;
