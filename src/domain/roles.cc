@@ -43,8 +43,25 @@ bool has_perm(Role r, Perm p) {
              r == kServiceAgent;
     case Perm::kSeeIdNumber:
       return r == kAdmin;
+    case Perm::kUsageImport:
+    case Perm::kValueConfigure:
+      return r == kAdmin || r == kAnalyst;
+    case Perm::kAnalysisRead:
+      return r == kAdmin || r == kAnalyst || r == kSupervisor || r == kAccountManager || r == kPhoneManager;
   }
   return false;
+}
+
+const std::vector<std::pair<Perm, const char*>>& perm_names() {
+  static const std::vector<std::pair<Perm, const char*>> names = {
+      {Perm::kArchiveRead, "archive.read"},       {Perm::kArchiveWrite, "archive.write"},
+      {Perm::kCustomerCreate, "customer.create"}, {Perm::kCustomerDelete, "customer.delete"},
+      {Perm::kContactWrite, "contact.write"},     {Perm::kHandover, "handover"},
+      {Perm::kUsersManage, "users.manage"},       {Perm::kAuditRead, "audit.read"},
+      {Perm::kSeePhone, "pii.phone"},             {Perm::kSeeIdNumber, "pii.id_number"},
+      {Perm::kUsageImport, "usage.import"},       {Perm::kValueConfigure, "value.configure"},
+      {Perm::kAnalysisRead, "analysis.read"}};
+  return names;
 }
 
 Scope customer_scope(Role r) {

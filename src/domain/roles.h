@@ -35,9 +35,14 @@ enum class Perm {
   kAuditRead,
   kSeePhone,          // unmasked phone numbers
   kSeeIdNumber,       // unmasked ID numbers
+  kUsageImport,       // import usage files, run the value computation
+  kValueConfigure,    // change the value, grading and lifecycle rules
+  kAnalysisRead,      // value analysis and reports (within the customer scope)
 };
 
 bool has_perm(Role role, Perm perm);
+// Every permission with its API name ("archive.read"), as `GET /auth/me` lists them.
+const std::vector<std::pair<Perm, const char*>>& perm_names();
 
 // Which customers a role sees.
 enum class Scope { kAll, kTeam, kOwn, kOwnGroup, kNone };

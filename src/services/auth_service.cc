@@ -11,15 +11,8 @@ const char* AuthService::kUserColumns =
     "(SELECT name FROM teams WHERE id = u.team_id) AS team_name";
 
 json permissions_json(domain::Role role) {
-  using domain::Perm;
-  static const std::vector<std::pair<Perm, const char*>> names = {
-      {Perm::kArchiveRead, "archive.read"},     {Perm::kArchiveWrite, "archive.write"},
-      {Perm::kCustomerCreate, "customer.create"}, {Perm::kCustomerDelete, "customer.delete"},
-      {Perm::kContactWrite, "contact.write"},   {Perm::kHandover, "handover"},
-      {Perm::kUsersManage, "users.manage"},     {Perm::kAuditRead, "audit.read"},
-      {Perm::kSeePhone, "pii.phone"},           {Perm::kSeeIdNumber, "pii.id_number"}};
   json out = json::array();
-  for (const auto& [p, n] : names) {
+  for (const auto& [p, n] : domain::perm_names()) {
     if (domain::has_perm(role, p)) out.push_back(n);
   }
   return out;
