@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "demo/demo_data.h"
+#include "domain/usage_fields.h"
 #include "http/api.h"
 #include "services/services.h"
 #include "storage/migrations/migrations.h"
@@ -36,7 +37,7 @@ int add_user(const Cli& cli, const UserOptions& o) {
   return 0;
 }
 
-int demo_data(const Cli& cli, const demo::DemoOptions& o, bool print_logins) {
+int demo_data(const Cli& cli, const demo::DemoOptions& o, int usage_months, bool print_logins) {
   if (print_logins) {
     std::cout << demo::demo_logins(o);
     return 0;
@@ -47,6 +48,15 @@ int demo_data(const Cli& cli, const demo::DemoOptions& o, bool print_logins) {
   auto summary = demo::load_demo(**database, Clock::system(), o);
   if (!summary) return fail(summary.error());
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  auto t1 = std::chrono::steady_clock::now();
+  auto usage = demo::write_demo_usage(**database, Clock::system(), o.seed, usage_months);
+  if (!usage) return fail(usage.error());
+  services::Services s(**database, Clock::system());
+  auto value = s.usage.run_value(services::Actor::system("demo-data"), 0, 0);
+  if (!value) return fail(value.error());
+  double usecs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+  std::cout << "demo usage: " << usage->rows << " member-months (" << domain::month_text(usage->first_month) << " to "
+            << domain::month_text(usage->last_month) << "), value computed, in " << usecs << " s\n";
   std::cout << "demo data loaded in " << secs << " s: " << summary->groups << " groups, " << summary->individuals
             << " individual subscribers, " << summary->members << " members, " << summary->key_persons << " key persons, "
             << summary->contacts << " contact records, " << summary->users << " users\n\n"
@@ -86,13 +96,16 @@ void register_admin(Cli& cli) {
   auto* demo_cmd = cli.app.add_subcommand("demo-data", "Load deterministic demo data for one province");
   auto dopts = std::make_shared<demo::DemoOptions>();
   auto print_logins = std::make_shared<bool>(false);
+  auto usage_months = std::make_shared<int>(24);
   cli.add_db_option(demo_cmd);
   demo_cmd->add_option("--groups", dopts->groups, "group customers")->capture_default_str();
   demo_cmd->add_option("--members", dopts->members, "members (lines) in all")->capture_default_str();
   demo_cmd->add_option("--individuals", dopts->individuals, "high-value individual subscribers")->capture_default_str();
   demo_cmd->add_option("--seed", dopts->seed, "random seed (same seed, same data)")->capture_default_str();
+  demo_cmd->add_option("--usage-months", *usage_months, "months of usage to generate, ending last month")
+      ->capture_default_str()->check(CLI::Range(1, 60));
   demo_cmd->add_flag("--print-logins", *print_logins, "only print the demo accounts");
-  cli.on_run(demo_cmd, [&cli, dopts, print_logins] { return demo_data(cli, *dopts, *print_logins); });
+  cli.on_run(demo_cmd, [&cli, dopts, usage_months, print_logins] { return demo_data(cli, *dopts, *usage_months, *print_logins); });
 
   auto* openapi = cli.app.add_subcommand("openapi", "Print the OpenAPI description of the HTTP API");
   cli.on_run(openapi, [] {

@@ -52,6 +52,7 @@ int serve(const Cli& cli, const ServeOptions& o) {
   ao.web_dir = o.web_dir.empty() ? default_web_dir(cli.argv0) : std::filesystem::path(o.web_dir);
   ao.secure_cookie = o.secure_cookie;
   http::Api api(s, ao);
+  so.is_upload = [&api](std::string_view method, std::string_view path) { return api.is_upload(method, path); };
   http::Server server(so, [&api](http::Request& r) { return api.handle(r); });
   auto started = server.start();
   if (!started) return fail(started.error());

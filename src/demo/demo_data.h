@@ -26,6 +26,16 @@ struct DemoSummary {
 // Loads the demo into an empty, migrated store. Refuses a store that already has customers.
 Result<DemoSummary> load_demo(db::Database& db, const Clock& clock, const DemoOptions& o);
 
+struct DemoUsageSummary {
+  int months = 0;
+  int64_t rows = 0;
+  int first_month = 0, last_month = 0;  // YYYYMM
+};
+
+// Writes `months` months of usage (ending last month) for the demo's members, with a story
+// per customer. Run after load_demo; the value computation is the caller's next step.
+Result<DemoUsageSummary> write_demo_usage(db::Database& db, const Clock& clock, uint64_t seed, int months = 24);
+
 // The demo accounts (username, role, what they see), for printing.
 std::string demo_logins(const DemoOptions& o);
 

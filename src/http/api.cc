@@ -76,9 +76,17 @@ Api::Api(services::Services& s, ApiOptions options) : s_(s), options_(std::move(
   add_auth_routes();
   add_archive_routes();
   add_admin_routes();
+  add_usage_routes();
   router_.add("GET", "/api/v1/openapi.json",
               {.summary = "This API's OpenAPI 3.1 description", .tag = "meta", .response_schema = "OpenApi"},
               [this](Context&) { return Response::json_body(openapi()); }, false);
+}
+
+bool Api::is_upload(std::string_view method, std::string_view path) const {
+  std::string decoded;
+  if (!url_decode(path, decoded, false)) return false;
+  auto m = router_.match(std::string(method), decoded);
+  return m.route && !m.route->doc.upload_content_type.empty();
 }
 
 Response Api::handle(Request& req) {

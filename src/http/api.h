@@ -37,6 +37,8 @@ class Api {
  public:
   Api(services::Services& s, ApiOptions options);
   Response handle(Request& req);
+  // Whether the server should stream this request's body to a file (an upload route).
+  bool is_upload(std::string_view method, std::string_view path) const;
   const Router& router() const { return router_; }
   Metrics& metrics() { return metrics_; }
   // The OpenAPI 3.1 document for every registered route.
@@ -48,6 +50,7 @@ class Api {
   void add_auth_routes();
   void add_archive_routes();
   void add_admin_routes();
+  void add_usage_routes();
 
   services::Services& s_;
   ApiOptions options_;

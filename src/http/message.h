@@ -20,6 +20,9 @@ struct Request {
   std::map<std::string, std::string> query;
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
+  // Uploads (routes the server streams to disk): the file holding the body, removed after the
+  // handler returns unless the handler took it over (renamed or moved it).
+  std::string body_file;
   std::string remote_ip;
   std::string request_id;
   std::map<std::string, std::string> path_params;

@@ -178,11 +178,13 @@ json fixed_schemas() {
                                      {"entity_id", {{"type", "integer"}}}, {"before", {{"type", json::array({"object", "null"})}}},
                                      {"after", {{"type", json::array({"object", "null"})}}}, {"request_id", {{"type", "string"}}}}}};
   s["OpenApi"] = {{"type", "object"}, {"description", "an OpenAPI 3.1 document"}};
+  s["Binary"] = {{"type", "string"}, {"format", "binary"}, {"description", "a file"}};
   return s;
 }
 
 std::string operation_id(const Route& r) {
-  std::string id = r.method == "GET" ? "get" : r.method == "POST" ? "post" : r.method == "PATCH" ? "patch" : "delete";
+  std::string id = r.method;
+  for (auto& ch : id) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   bool up = true;
   for (size_t i = std::string("/api/v1").size(); i < r.pattern.size(); ++i) {
     char c = r.pattern[i];
@@ -222,7 +224,10 @@ json Api::openapi() const {
                         {"description", q.description}, {"schema", {{"type", q.type}}}});
     }
     if (!params.empty()) op["parameters"] = params;
-    if (!r.doc.request_schema.empty()) {
+    if (!r.doc.upload_content_type.empty()) {
+      op["requestBody"] = {{"required", true},
+                           {"content", {{r.doc.upload_content_type, {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}};
+    } else if (!r.doc.request_schema.empty()) {
       op["requestBody"] = {{"required", true}, {"content", {{"application/json", {{"schema", ref(r.doc.request_schema)}}}}}};
     }
     json ok = {{"description", "success"}};
@@ -244,7 +249,8 @@ json Api::openapi() const {
     } else {
       op["security"] = json::array();
     }
-    if (r.method == "PATCH" || r.method == "POST" || r.method == "DELETE") responses["409"] = err;
+    if (r.method == "PATCH" || r.method == "POST" || r.method == "PUT" || r.method == "DELETE") responses["409"] = err;
+    if (!r.doc.upload_content_type.empty()) responses["413"] = err;
     if (r.pattern == "/api/v1/auth/login") responses["429"] = err;
     op["responses"] = responses;
     std::string method = r.method;

@@ -29,6 +29,9 @@ struct RouteDoc {
   bool list = false;            // response is the list envelope of response_schema
   int success_status = 200;
   std::string content_type = "application/json";
+  // Uploads: the body is a file of this type (e.g. "text/csv"), streamed to disk by the
+  // server (Request::body_file) instead of parsed as JSON.
+  std::string upload_content_type;
 };
 
 struct Context;

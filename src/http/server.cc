@@ -7,6 +7,8 @@
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 #include <condition_variable>
+#include <filesystem>
+#include <unistd.h>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -43,6 +45,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!ec) remote_ = ep.address().to_string();
   }
 
+  ~Session() { remove_upload(); }
+
   void start() {
     net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::read, shared_from_this()));
   }
@@ -61,15 +65,66 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   void read() {
     parser_.emplace();
+    file_parser_.reset();
     parser_->header_limit(static_cast<std::uint32_t>(shared_->options.header_limit));
     parser_->body_limit(shared_->options.body_limit);
     stream_.expires_after(std::chrono::seconds(first_ ? shared_->options.read_timeout_seconds
                                                       : shared_->options.idle_timeout_seconds));
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             beast::bind_front_handler(&Session::on_header, shared_from_this()));
+  }
+
+  void on_header(beast::error_code ec, std::size_t) {
+    if (ec) return on_read(ec, 0);
+    const auto& h = parser_->get();
+    std::string_view target = h.target();
+    std::string_view path = target.substr(0, target.find('?'));
+    if (shared_->options.is_upload && shared_->options.is_upload(h.method_string(), path)) {
+      // Stream the body to a temporary file instead of memory.
+      file_parser_.emplace(std::move(*parser_));
+      file_parser_->body_limit(shared_->options.upload_limit);
+      upload_path_ = temp_upload_path();
+      beast::error_code fec;
+      file_parser_->get().body().open(upload_path_.c_str(), beast::file_mode::write, fec);
+      if (fec) {
+        spdlog::error("cannot open upload file {}: {}", upload_path_, fec.message());
+        return on_read(bhttp::error::body_limit, 0);
+      }
+      // Large bodies take long: the read timeout covers each read, not the whole upload.
+      stream_.expires_after(std::chrono::seconds(shared_->options.read_timeout_seconds));
+      return read_upload();
+    }
+    stream_.expires_after(std::chrono::seconds(shared_->options.read_timeout_seconds));
     bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
+  }
+
+  void read_upload() {
+    bhttp::async_read_some(stream_, buffer_, *file_parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return self->on_read(ec, 0);
+      if (self->file_parser_->is_done()) return self->on_read({}, 0);
+      self->stream_.expires_after(std::chrono::seconds(self->shared_->options.read_timeout_seconds));
+      self->read_upload();
+    });
+  }
+
+  std::string temp_upload_path() const {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::path dir = shared_->options.upload_dir.empty() ? fs::temp_directory_path(ec) : fs::path(shared_->options.upload_dir);
+    static std::atomic<uint64_t> counter{0};
+    return (dir / ("kam-upload-" + std::to_string(::getpid()) + "-" + std::to_string(counter.fetch_add(1)))).string();
+  }
+
+  void remove_upload() {
+    if (upload_path_.empty()) return;
+    std::error_code ec;
+    std::filesystem::remove(upload_path_, ec);
+    upload_path_.clear();
   }
 
   void on_read(beast::error_code ec, std::size_t) {
     first_ = false;
+    if (ec) remove_upload();
     if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted || ec == beast::error::timeout ||
         ec == net::error::connection_reset || ec == net::error::bad_descriptor) {
       return finish();
@@ -80,7 +135,8 @@ class Session : public std::enable_shared_from_this<Session> {
       if (ec == bhttp::error::body_limit) {
         status = 413;
         code = "too_large";
-        msg = "the request body is larger than " + std::to_string(shared_->options.body_limit) + " bytes";
+        msg = "the request body is larger than " +
+              std::to_string(file_parser_ ? shared_->options.upload_limit : shared_->options.body_limit) + " bytes";
       } else if (ec == bhttp::error::header_limit) {
         status = 431;
         msg = "the request headers are too large";
@@ -91,8 +147,17 @@ class Session : public std::enable_shared_from_this<Session> {
       linger_ = true;
       return write(std::move(r), false, 11);
     }
-    auto msg = parser_->release();
     Request req;
+    bhttp::request<bhttp::string_body> msg;
+    if (file_parser_) {
+      auto fmsg = file_parser_->release();
+      fmsg.body().close();
+      msg.base() = std::move(fmsg.base());
+      req.body_file = upload_path_;
+      upload_path_.clear();  // the handler's now; removed after it ran unless taken over
+    } else {
+      msg = parser_->release();
+    }
     req.method = std::string(msg.method_string());
     req.target = std::string(msg.target());
     auto qpos = req.target.find('?');
@@ -121,6 +186,10 @@ class Session : public std::enable_shared_from_this<Session> {
     // Handlers call the store, which blocks: run them on the worker pool, not the io threads.
     net::post(*shared_->workers, [self = shared_from_this(), req = std::move(req), keep_alive, version]() mutable {
       Response res = self->shared_->handler(req);
+      if (!req.body_file.empty()) {
+        std::error_code fec;
+        std::filesystem::remove(req.body_file, fec);
+      }
       net::post(self->stream_.get_executor(), [self, res = std::move(res), keep_alive, version]() mutable {
         self->write(std::move(res), keep_alive, version);
       });
@@ -179,6 +248,8 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<bhttp::request_parser<bhttp::file_body>> file_parser_;
+  std::string upload_path_;
   std::shared_ptr<Shared> shared_;
   std::string remote_;
   bool busy_ = false;

@@ -21,6 +21,11 @@ struct ServerOptions {
   int read_timeout_seconds = 30;   // to receive a whole request once it started
   int idle_timeout_seconds = 75;   // keep-alive connection with no request
   int drain_timeout_seconds = 20;  // longest wait for in-flight requests at stop
+  // Uploads: a request whose method and path this accepts has its body streamed to a
+  // temporary file in upload_dir (Request::body_file), up to upload_limit bytes.
+  std::function<bool(std::string_view method, std::string_view path)> is_upload;
+  size_t upload_limit = 2ULL * 1024 * 1024 * 1024;
+  std::string upload_dir;  // default: the system temp directory
 };
 
 class Server {

@@ -4,22 +4,26 @@
 #include <memory>
 
 #include "services/admin_service.h"
+#include "services/analysis_service.h"
 #include "services/archive_service.h"
 #include "services/auth_service.h"
 #include "services/records.h"
+#include "services/usage_service.h"
 
 namespace kam::services {
 
 struct Services {
   Services(db::Database& database, const Clock& c)
       : db(database), clock(c), auth(database, c), records(database, c), archive(records),
-        admin(records, auth) {}
+        admin(records, auth), usage(records), analysis(records) {}
   db::Database& db;
   const Clock& clock;
   AuthService auth;
   Records records;
   ArchiveService archive;
   AdminService admin;
+  UsageService usage;
+  AnalysisService analysis;
 };
 
 }  // namespace kam::services

@@ -76,6 +76,7 @@ class RowRef {
   virtual bool is_null(int col) const = 0;
   virtual int64_t i64(int col) const = 0;
   virtual std::string_view text(int col) const = 0;  // valid until the callback returns
+  virtual std::string blob(int col) const = 0;       // bytes of a BLOB / BYTEA column
 };
 
 class Connection {

@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "storage/migrations/m2_usage.h"
 #include "storage/migrations/schema.h"
 
 namespace kam::db {
@@ -43,6 +44,7 @@ std::string render_migration(const Migration& m, Dialect d) {
                               : "INTEGER PRIMARY KEY AUTOINCREMENT");
   replace_all(s, "{{BIGINT}}", pg ? "BIGINT" : "INTEGER");
   replace_all(s, "{{DATE}}", pg ? "DATE" : "TEXT");
+  replace_all(s, "{{BLOB}}", pg ? "BYTEA" : "BLOB");
   return s;
 }
 
@@ -92,6 +94,7 @@ namespace kam::db {
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> all = {
       {1, "foundation: accounts, archive, audit", kMigration1Foundation},
+      {2, "usage, value and grading", kMigration2Usage},
   };
   return all;
 }

@@ -1,6 +1,7 @@
 #pragma once
 // The schema, one migration per entry. Never edit a released migration: add a new one.
-// Tokens: {{ID}} identity primary key, {{BIGINT}} 64-bit integer, {{DATE}} calendar date.
+// Tokens: {{ID}} identity primary key, {{BIGINT}} 64-bit integer, {{DATE}} calendar date,
+// {{BLOB}} binary data.
 // Times are UTC epoch seconds; money is integer fen; flags are 0/1 integers.
 
 #include "storage/migrations/migrations.h"

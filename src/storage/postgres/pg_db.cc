@@ -142,6 +142,9 @@ class PgConnection final : public Connection {
       std::string_view text(int c) const override {
         return {PQgetvalue(r, row, c), static_cast<size_t>(PQgetlength(r, row, c))};
       }
+      std::string blob(int c) const override {
+        return decode_bytea_hex(PQgetvalue(r, row, c), static_cast<size_t>(PQgetlength(r, row, c)));
+      }
     } ref;
     ref.r = res.get();
     for (int n = PQntuples(res.get()); ref.row < n; ++ref.row) fn(ref);

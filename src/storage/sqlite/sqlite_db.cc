@@ -88,6 +88,10 @@ class SqliteConnection final : public Connection {
         auto p = reinterpret_cast<const char*>(sqlite3_column_text(st, c));
         return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(st, c))) : std::string_view();
       }
+      std::string blob(int c) const override {
+        auto p = static_cast<const char*>(sqlite3_column_blob(st, c));
+        return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(st, c))) : std::string();
+      }
     } ref;
     ref.st = st;
     for (;;) {

@@ -1,0 +1,81 @@
+#pragma once
+// Applies the value rules (domain/value_rules.h) to a month of usage: per member (stage, key
+// member) and per customer (revenue by service, margin, scores, rank, tier, grade, stage, CLV,
+// risk), in column loops over the month's frame and the months before it.
+
+#include <absl/container/flat_hash_map.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "domain/value_rules.h"
+#include "engine/usage_frame.h"
+#include "storage/db.h"
+
+namespace kam::engine {
+
+// What the computation needs from the archive, loaded once per run.
+struct ArchiveSnapshot {
+  struct Customer {
+    int64_t id = 0;
+    std::string kind, org_type, status;
+    int64_t first_join_day = INT64_MAX;  // earliest member join date (days since 1970)
+  };
+  std::vector<Customer> customers;
+  absl::flat_hash_map<int64_t, uint32_t> customer_index;  // id -> position in customers
+  std::vector<int32_t> member_join_day;                   // by member id; INT32_MIN unknown
+
+  static Result<ArchiveSnapshot> load(db::Connection& c);
+  const Customer* customer(int64_t id) const {
+    auto it = customer_index.find(id);
+    return it == customer_index.end() ? nullptr : &customers[it->second];
+  }
+};
+
+// The frames one month's computation reads. prior[0] is the month before, prior[k] k+1 months
+// before; nullptr where a month is not stored.
+struct MonthWindow {
+  int month = 0;
+  const UsageFrame* current = nullptr;       // all fields
+  FieldMask current_fields;                  // fields the month's file provided
+  std::vector<const UsageFrame*> prior;      // bill and status, at least 2 * trend_months - 1
+  const UsageFrame* year_ago = nullptr;      // bill
+};
+
+struct CustomerValue {
+  int64_t customer_id = 0;
+  int64_t members_total = 0, members_active = 0, members_key = 0, members_new = 0, members_churned = 0;
+  int64_t revenue_fen = 0, voice_fen = 0, data_fen = 0, sms_fen = 0, other_fen = 0;
+  int64_t cost_fen = 0, margin_fen = 0, arrears_fen = 0;
+  int64_t mou = 0, data_mb = 0, sms = 0;
+  domain::Scores scores;
+  int64_t rank = 0;
+  std::string tier, grade, risk;
+  domain::Stage stage = domain::Stage::kMaturity;
+  int64_t clv_fen = 0;
+  std::optional<int64_t> revenue_prev_fen, revenue_yoy_fen;
+};
+
+struct MemberValue {
+  int64_t member_id = 0;
+  domain::Stage stage = domain::Stage::kMaturity;
+  bool key = false;
+};
+
+struct MonthValues {
+  int month = 0;
+  std::vector<CustomerValue> customers;  // ranked: rank 1 first
+  std::vector<MemberValue> members;      // the month's members, by id
+};
+
+// Months to load before the current one for a computation with this configuration.
+int months_of_history(const domain::ValueConfig& c);
+
+MonthValues compute_month(const MonthWindow& w, const ArchiveSnapshot& a, const domain::ValueConfig& c);
+
+// Replaces the stored results of `v.month` (customer_value rows), in the caller's transaction.
+Status write_values(db::Connection& c, const MonthValues& v, int64_t now);
+
+}  // namespace kam::engine
