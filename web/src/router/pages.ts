@@ -1,0 +1,111 @@
+// Every page of the workspace, in one table: where it lives, who may open it, and where it sits
+// in the side menu. A later area adds its views here (and its messages to both catalogues);
+// the router and the menu are built from this list.
+import type { Component } from 'vue';
+import type { RouteComponent } from 'vue-router';
+import { DataBoard, OfficeBuilding, Setting, User, UserFilled, Files, MapLocation } from '@element-plus/icons-vue';
+
+export interface MenuEntry {
+  /** Message key of the label. */
+  label: string;
+  icon: Component;
+  /** Sort order within its group (smaller first). */
+  order: number;
+  /** Optional submenu (message key of the group label); pages with the same group sit together. */
+  group?: string;
+}
+
+export interface PageDef {
+  name: string;
+  path: string;
+  component: () => Promise<RouteComponent | { default: RouteComponent }>;
+  /** Permission from the session's `permissions`; absent = any signed-in user. */
+  perm?: string;
+  menu?: MenuEntry;
+  /** Page title message key (document title). */
+  title: string;
+}
+
+export const MENU_GROUPS: Record<string, { label: string; icon: Component; order: number }> = {
+  admin: { label: 'menu.admin', icon: Setting, order: 90 },
+};
+
+export const pages: PageDef[] = [
+  {
+    name: 'workbench', path: '/workbench', title: 'menu.workbench', perm: 'archive.read',
+    component: () => import('@/views/workbench/WorkbenchView.vue'),
+    menu: { label: 'menu.workbench', icon: DataBoard, order: 10 },
+  },
+  {
+    name: 'customers', path: '/customers', title: 'menu.customers', perm: 'archive.read',
+    component: () => import('@/views/customers/CustomerListView.vue'),
+    menu: { label: 'menu.customers', icon: OfficeBuilding, order: 20 },
+  },
+  {
+    name: 'customer', path: '/customers/:id(\\d+)', title: 'menu.customers', perm: 'archive.read',
+    component: () => import('@/views/customers/CustomerView.vue'),
+  },
+  {
+    name: 'users', path: '/admin/users', title: 'menu.users', perm: 'users.manage',
+    component: () => import('@/views/admin/UsersView.vue'),
+    menu: { label: 'menu.users', icon: UserFilled, order: 10, group: 'admin' },
+  },
+  {
+    name: 'teams', path: '/admin/teams', title: 'menu.teams', perm: 'users.manage',
+    component: () => import('@/views/admin/TeamsView.vue'),
+    menu: { label: 'menu.teams', icon: MapLocation, order: 20, group: 'admin' },
+  },
+  {
+    name: 'audit', path: '/admin/audit', title: 'menu.audit', perm: 'audit.read',
+    component: () => import('@/views/admin/AuditView.vue'),
+    menu: { label: 'menu.audit', icon: Files, order: 30, group: 'admin' },
+  },
+  {
+    name: 'account', path: '/account', title: 'menu.account',
+    component: () => import('@/views/auth/AccountView.vue'),
+    menu: { label: 'menu.account', icon: User, order: 100 },
+  },
+];
+
+export type Can = (perm: string) => boolean;
+
+export const allowed = (p: PageDef, can: Can) => !p.perm || can(p.perm);
+
+export interface MenuItem {
+  key: string;
+  label: string;
+  icon: Component;
+  path?: string;
+  children?: MenuItem[];
+}
+
+/** The side menu for a user: allowed pages, grouped and ordered. */
+export function menuFor(can: Can): MenuItem[] {
+  const top: (MenuItem & { order: number })[] = [];
+  const groups = new Map<string, (MenuItem & { order: number })>();
+  const visible = pages.filter((p) => p.menu && allowed(p, can)).sort((a, b) => a.menu!.order - b.menu!.order);
+  for (const p of visible) {
+    const m = p.menu!;
+    const item = { key: p.name, label: m.label, icon: m.icon, path: p.path, order: m.order };
+    if (!m.group) {
+      top.push(item);
+      continue;
+    }
+    let g = groups.get(m.group);
+    if (!g) {
+      const def = MENU_GROUPS[m.group];
+      g = { key: m.group, label: def.label, icon: def.icon, order: def.order, children: [] };
+      groups.set(m.group, g);
+      top.push(g);
+    }
+    g.children!.push(item);
+  }
+  return top.sort((a, b) => a.order - b.order).map(({ order: _o, ...rest }) => rest);
+}
+
+/** Where "/" leads: the first page in the menu the user may open. */
+export function homePath(can: Can): string {
+  const first = pages.filter((p) => p.menu && allowed(p, can)).sort((a, b) => a.menu!.order - b.menu!.order);
+  const pick = first.find((p) => !p.menu!.group) ?? first[0];
+  return pick ? pick.path : '/account';
+}
