@@ -165,6 +165,7 @@ json fixed_schemas() {
         {"orders", {{"type", "array"}, {"items", obj}}}}}};
   s["Workbench"] = {{"type", "object"},
                     {"properties", {{"customers_by_status", obj}, {"customers_by_org_type", obj}, {"customers_by_city", obj},
+                                    {"customers_by_kind", obj}, {"customers_by_industry", obj},
                                     {"recent_contacts", {{"type", "array"}, {"items", ref("Contact")}}},
                                     {"upcoming_birthdays", {{"type", "array"}, {"items", obj}}},
                                     {"expiring_contracts", {{"type", "array"}, {"items", obj}}},

@@ -197,9 +197,11 @@ Result<json> ArchiveService::workbench(const Actor& a) {
   KAM_TRY(by_status, group_count("status"));
   KAM_TRY(by_org, group_count("org_type"));
   KAM_TRY(by_kind, group_count("kind"));
+  KAM_TRY(by_industry, group_count("industry"));  // also the industry choices of the customer list
   out["customers_by_status"] = by_status;
   out["customers_by_org_type"] = by_org;
   out["customers_by_kind"] = by_kind;
+  out["customers_by_industry"] = by_industry;
   {
     KAM_TRY(rows, c.query("SELECT COALESCE(r.name, ''), COUNT(*) FROM customers c LEFT JOIN regions r ON r.code = c.city_code WHERE " +
                               scope.sql + " GROUP BY COALESCE(r.name, '') ORDER BY 2 DESC",

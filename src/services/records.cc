@@ -398,6 +398,10 @@ Result<json> Records::list(const Actor& a, const EntitySpec& s, const RecordHook
         return Error::invalid(f.name, "must be an integer");
       }
     }
+    if (f.type == FieldType::kBool) {
+      if (it->second != "true" && it->second != "false") return Error::invalid(f.name, "must be true or false");
+      v = it->second == "true";
+    }
     if (f.type == FieldType::kEnum) KAM_CHECK(decode_field(f, v));
     where += " AND t." + f.name + " = ?";
     p.push_back(to_db(f, v));

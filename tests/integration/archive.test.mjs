@@ -312,6 +312,28 @@ test('workbench summarises the caller’s own scope', async () => {
   assert.equal((await merchant.get('/api/v1/workbench')).status, 403);
 });
 
+test('workbench counts customers by industry; each industry filters the list to that count', async () => {
+  const w = (await m1.get('/api/v1/workbench')).body;
+  const byIndustry = Object.entries(w.customers_by_industry);
+  assert.ok(byIndustry.length > 0);
+  assert.equal(byIndustry.reduce((a, [, n]) => a + n, 0), (await m1.get('/api/v1/customers?limit=1')).body.total);
+  const [industry, n] = byIndustry.find(([k]) => k !== 'unknown');
+  const r = await m1.get(`/api/v1/customers?limit=1&industry=${encodeURIComponent(industry)}`);
+  assert.equal(r.body.total, n);
+});
+
+test('boolean list filters take true or false', async () => {
+  const active = await m1.get('/api/v1/users?active=true&limit=200');
+  assert.equal(active.status, 200, JSON.stringify(active.body));
+  assert.ok(active.body.items.length > 0 && active.body.items.every((u) => u.active === true));
+  const inactive = await m1.get('/api/v1/users?active=false&limit=200');
+  assert.equal(inactive.status, 200);
+  assert.ok(inactive.body.items.every((u) => u.active === false));
+  const bad = await m1.get('/api/v1/users?active=maybe');
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.error.field, 'active');
+});
+
 test('admin manages users; others cannot', async () => {
   const bad = await admin.post('/api/v1/users', { username: 'new user', display_name: 'x', role: 'analyst', password: 'Good-pass-2026' });
   assert.equal(bad.body.error.field, 'username');

@@ -108,6 +108,7 @@ const en: MessageSchema = {
       finance: 'Finance', other: 'Other', unknown: 'Not set',
     },
     customerKind: { group: 'Group', individual: 'High-value individual', unknown: 'Not set' },
+    customerKindShort: { group: 'Group', individual: 'Individual', unknown: 'Not set' },
     brand: { premium: 'Premium brand', ordinary: 'Ordinary brand' },
     sensitivity: { security: 'Security-sensitive', price: 'Price-sensitive', service: 'Service-sensitive', brand: 'Brand-sensitive' },
     memberStatus: { normal: 'Normal', suspended: 'Suspended', pre_cancelled: 'Pre-cancelled', cancelled: 'Cancelled' },

@@ -108,6 +108,7 @@ const zhCN = {
       finance: '金融', other: '其他', unknown: '未填写',
     },
     customerKind: { group: '集团客户', individual: '个人高价值客户', unknown: '未填写' },
+    customerKindShort: { group: '集团', individual: '个人', unknown: '未填写' },
     brand: { premium: '高端品牌', ordinary: '普通品牌' },
     sensitivity: { security: '安全敏感', price: '价格敏感', service: '服务敏感', brand: '品牌敏感' },
     memberStatus: { normal: '正常', suspended: '停机', pre_cancelled: '预销户', cancelled: '已销户' },

@@ -14,7 +14,7 @@ export function pieOption(data: Slice[]): EChartsCoreOption {
     legend: { bottom: 0, type: 'scroll' },
     series: [{
       type: 'pie', radius: ['40%', '68%'], center: ['50%', '44%'], avoidLabelOverlap: true,
-      label: { formatter: '{b}\n{c}' }, data,
+      minShowLabelAngle: 10, label: { formatter: '{b} {c}' }, data,
     }],
   };
 }
@@ -25,7 +25,7 @@ export function barOption(data: Slice[]): EChartsCoreOption {
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     grid: { left: 8, right: 28, top: 8, bottom: 8, containLabel: true },
     xAxis: { type: 'value', minInterval: 1 },
-    yAxis: { type: 'category', data: sorted.map((d) => d.name), axisLabel: { width: 90, overflow: 'truncate' } },
+    yAxis: { type: 'category', data: sorted.map((d) => d.name), axisLabel: { width: 90, overflow: 'truncate', interval: 0, fontSize: 11 } },
     series: [{
       type: 'bar', barMaxWidth: 16, itemStyle: { color: '#3d7be0', borderRadius: [0, 3, 3, 0] },
       label: { show: true, position: 'right' },
