@@ -1,0 +1,231 @@
+// The web workspace in a real browser, as a manager and an admin would use it: sign in, search
+// by a Chinese name fragment, open the 360 view, record a contact, switch language, meet a
+// customer that is not theirs, and find the change in the audit log. Each test saves a
+// screenshot of the page it checks (tests/e2e/artifacts/).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, screenshot } from './browser.mjs';
+
+const BASE = process.env.KAM_E2E_URL;
+const PASSWORD = 'Kam@2026demo';
+if (!BASE) throw new Error('KAM_E2E_URL is not set: run tests/e2e/run.sh KAM_BINARY');
+
+let browser, page;
+const pageErrors = [];
+const state = {};
+
+async function apiLogin(username) {
+  const r = await fetch(`${BASE}/api/v1/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }),
+  });
+  assert.equal(r.status, 200, `API login ${username}`);
+  const { token, user } = await r.json();
+  const call = async (method, p, body) => {
+    const res = await fetch(BASE + p, {
+      method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body && JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json().catch(() => null) };
+  };
+  return { user, get: (p) => call('GET', p), patch: (p, b) => call('PATCH', p, b) };
+}
+
+async function signIn(username) {
+  await page.waitForSelector('input[name=username]');
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', PASSWORD);
+  await page.click('[data-test=login-submit]');
+}
+
+/** Picks an option of an Element Plus select by its visible text. */
+async function choose(selectLocator, text) {
+  await selectLocator.click();
+  const option = page.locator('.el-select-dropdown__item:visible', { hasText: text }).first();
+  await option.click();
+}
+
+before(async () => {
+  browser = await launch();
+  page = await browser.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  // Find, through the API, a group customer of manager1 and one of manager3 (for the scope test).
+  const m1 = await apiLogin('manager1');
+  const mine = (await m1.get('/api/v1/customers?kind=group&limit=50')).body.items;
+  state.mine = mine.find((c) => [...c.name].length >= 8) ?? mine[0];
+  const m3 = await apiLogin('manager3');
+  const theirs = (await m3.get('/api/v1/customers?limit=50')).body.items;
+  state.theirs = theirs.find((c) => c.account_manager_id !== m1.user.id && c.phone_manager_id !== m1.user.id);
+  assert.ok(state.mine && state.theirs, 'demo data has customers for manager1 and manager3');
+  assert.equal((await m1.get(`/api/v1/customers/${state.theirs.id}`)).status, 404, 'the API hides manager3’s customer from manager1');
+  state.m1 = m1;
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+test('a deep link asks for sign-in, then opens where the manager was going', async () => {
+  await page.goto(`${BASE}/customers?status=active`);
+  await page.waitForURL(/\/login\?redirect=/);
+  assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+  await page.waitForSelector('text=KAM 集团客户管理');
+  await screenshot(page, '01-login');
+  await signIn('manager1');
+  await page.waitForURL(/\/customers\?status=active$/);
+  await page.waitForSelector('[data-test=customer-table] .el-table__row');
+  const statuses = await page.locator('[data-test=customer-table] .el-table__row .el-tag').allInnerTexts();
+  assert.ok(statuses.length > 0 && statuses.every((s) => s === '在网'), `only active customers: ${statuses}`);
+});
+
+test('the workbench shows the manager’s customers with charts', async () => {
+  await page.click('.el-menu-item:has-text("工作台")');
+  await page.waitForSelector('[data-test=kpi-total]');
+  const total = Number((await page.innerText('[data-test=kpi-total]')).replace(/,/g, ''));
+  const api = (await state.m1.get('/api/v1/customers?limit=1')).body.total;
+  assert.equal(total, api);
+  assert.ok((await page.locator('canvas').count()) >= 3, 'status, type and city charts are drawn');
+  await page.waitForTimeout(600); // let the charts finish their entry animation
+  await screenshot(page, '02-workbench');
+});
+
+test('a Chinese name fragment finds the customer; the filter is in the URL', async () => {
+  const name = state.mine.name;
+  const chars = [...name];
+  const fragment = chars.slice(3, 6).join(''); // past the city prefix: e.g. "嘉科大"
+  state.fragment = fragment;
+  await page.click('.el-menu-item:has-text("客户档案")');
+  await page.waitForSelector('[data-test=customer-table] .el-table__row');
+  await page.fill('input[data-test=customer-search]', fragment);
+  await page.keyboard.press('Enter');
+  await page.waitForURL((u) => new URL(u).searchParams.get('q') === fragment);
+  const link = page.locator('[data-test=customer-table] a', { hasText: name });
+  await link.waitFor();
+  await screenshot(page, '03-search');
+  // The URL alone reproduces the list (shareable).
+  await page.reload();
+  await page.locator('[data-test=customer-table] a', { hasText: name }).waitFor();
+  assert.equal(await page.inputValue('input[data-test=customer-search]'), fragment);
+});
+
+test('the 360 view shows profile, members, the decision chain and empty later areas', async () => {
+  await page.click(`[data-test=customer-table] a:has-text("${state.mine.name}")`);
+  await page.waitForURL(new RegExp(`/customers/${state.mine.id}`));
+  assert.equal(await page.innerText('[data-test=customer-name]'), state.mine.name);
+  for (const area of ['value', 'risk', 'alerts']) {
+    const text = await page.innerText(`[data-test=area-${area}]`);
+    assert.match(text, /后续功能/, `${area} shows its empty state`);
+  }
+  await page.click('.el-tabs__item:has-text("关键人与决策链")');
+  await page.waitForSelector('[data-test=decision-chain] canvas');
+  await page.waitForTimeout(500);
+  await screenshot(page, '04-decision-chain');
+  await page.click('.el-tabs__item:has-text("集团成员")');
+  await page.waitForSelector('[data-test=members-table] .el-table__row');
+  const number = await page.locator('[data-test=members-table] .el-table__row td').first().innerText();
+  assert.match(number, /^\d{11}$/, 'a manager sees full member numbers');
+  await page.click('.el-tabs__item:has-text("基本信息")');
+  await page.waitForSelector('text=统一社会信用代码');
+  await screenshot(page, '05-customer-360');
+});
+
+test('a bad credit code is marked at its field with the API’s reason', async () => {
+  await page.click('[data-test=profile-edit]');
+  await page.fill('input[data-test=field-credit_code]', '91320000ABCDEFGHIJ');
+  await page.click('[data-test=profile-save]');
+  const item = page.locator('.el-form-item.is-error', { has: page.locator('[data-test=field-credit_code]') });
+  const message = item.locator('.el-form-item__error');
+  await message.waitFor();
+  assert.match(await message.innerText(), /unified social credit code/);
+  assert.equal(await page.locator('.el-form-item.is-error').count(), 1, 'only the named field is marked');
+  await screenshot(page, '06-field-error');
+  await page.click('[data-test=profile-form] button:has-text("取消")');
+});
+
+test('a stale version gets "someone else changed it" and a reload', async () => {
+  await page.click('[data-test=profile-edit]');
+  // Someone else saves first.
+  const c = (await state.m1.get(`/api/v1/customers/${state.mine.id}`)).body;
+  const r = await state.m1.patch(`/api/v1/customers/${state.mine.id}`, { version: c.version, note: 'changed elsewhere' });
+  assert.equal(r.status, 200);
+  await page.fill('input[data-test=field-address]', '南京市玄武区中山路 1 号');
+  await page.click('[data-test=profile-save]');
+  const box = page.locator('.el-message-box', { hasText: '数据已被他人修改' });
+  await box.waitFor();
+  await screenshot(page, '07-conflict');
+  await box.locator('button:has-text("加载最新数据")').click();
+  await page.waitForSelector('text=changed elsewhere');
+});
+
+test('a contact record added in the quick form appears on the timeline', async () => {
+  await page.click('.el-tabs__item:has-text("接触记录")');
+  await page.waitForSelector('[data-test=contact-form]');
+  const subject = `季度回访（E2E ${Date.now()}）`;
+  state.subject = subject;
+  await page.fill('input[data-test=contact-subject]', subject);
+  await page.fill('textarea[data-test=contact-summary]', '客户对专线质量满意，计划扩容。');
+  await page.click('[data-test=contact-submit]');
+  await page.locator('[data-test=timeline]', { hasText: subject }).waitFor();
+  // It is stored, not only drawn: a reload shows it first on the timeline.
+  await page.reload();
+  await page.waitForSelector('[data-test=timeline] .el-timeline-item');
+  const first = await page.locator('[data-test=timeline] .el-timeline-item').first().innerText();
+  assert.ok(first.includes(subject), `newest entry first: ${first}`);
+  await screenshot(page, '08-timeline');
+});
+
+test('English is one click away, and Chinese one click back', async () => {
+  await page.click('[data-test=locale-toggle]');
+  await page.waitForSelector('.el-tabs__item:has-text("Contact timeline")');
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.ok(await page.locator('.el-menu-item:has-text("Customers")').isVisible());
+  await screenshot(page, '09-english');
+  await page.reload(); // remembered
+  await page.waitForSelector('.el-tabs__item:has-text("Contact timeline")');
+  await page.click('[data-test=locale-toggle]');
+  await page.waitForSelector('.el-tabs__item:has-text("接触记录")');
+  assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+});
+
+test('another manager’s customer cannot be opened', async () => {
+  await page.goto(`${BASE}/customers/${state.theirs.id}`);
+  const notFound = page.locator('[data-test=not-found]');
+  await notFound.waitFor();
+  assert.match(await notFound.innerText(), /找不到该客户/);
+  assert.ok(!(await page.content()).includes(state.theirs.name), 'nothing of the customer leaks');
+  await screenshot(page, '10-not-yours');
+});
+
+test('an ended session goes to sign-in and back to the same page', async () => {
+  await page.goto(`${BASE}/customers/${state.mine.id}?tab=timeline`);
+  await page.waitForSelector('[data-test=customer-name]');
+  await browser.context.clearCookies(); // the session is gone (expired or revoked)
+  await page.click('.el-menu-item:has-text("工作台")');
+  await page.waitForURL(/\/login\?redirect=/);
+  await page.waitForSelector('text=登录已过期');
+  await screenshot(page, '11-session-expired');
+  await signIn('manager1');
+  await page.waitForURL(/\/workbench/);
+});
+
+test('the admin finds the manager’s change in the audit log', async () => {
+  await page.click('[data-test=user-menu]');
+  await page.click('[data-test=logout]');
+  await page.waitForURL(/\/login/);
+  await signIn('admin');
+  await page.waitForURL(/\/workbench/);
+  await page.click('.el-menu-item:has-text("审计日志")');
+  await page.waitForSelector('[data-test=audit-table]');
+  await choose(page.locator('[data-test=audit-entity]'), '接触记录');
+  await choose(page.locator('[data-test=audit-user]'), '(manager1)');
+  await page.click('[data-test=audit-search]');
+  await page.waitForURL(/entity=contact/);
+  const row = page.locator('[data-test=audit-table] .el-table__row').first();
+  await row.waitFor();
+  assert.match(await row.innerText(), /manager1[\s\S]*新建[\s\S]*接触记录/);
+  await row.locator('.el-table__expand-icon').click();
+  await page.locator('[data-test=audit-table]', { hasText: state.subject }).waitFor();
+  await screenshot(page, '12-audit');
+});
+
+test('no script errors on any page', () => {
+  assert.deepEqual(pageErrors, []);
+});
