@@ -150,6 +150,7 @@ test('a stale version gets "someone else changed it" and a reload', async () => 
   await page.click('[data-test=profile-save]');
   const box = page.locator('.el-message-box', { hasText: '数据已被他人修改' });
   await box.waitFor();
+  await page.waitForTimeout(400); // the dialog's fade-in
   await screenshot(page, '07-conflict');
   await box.locator('button:has-text("加载最新数据")').click();
   await page.waitForSelector('text=changed elsewhere');

@@ -3,6 +3,7 @@ import { reactive } from 'vue';
 import { ElMessage, ElMessageBox } from 'element-plus';
 import { ApiError } from '@/api/client';
 import { i18n } from '@/locales';
+import { fieldLabel } from './fieldLabels';
 
 const t = (k: string, p?: Record<string, unknown>) => (p ? i18n.global.t(k, p) : i18n.global.t(k));
 
@@ -14,7 +15,7 @@ export function errorText(e: unknown): string {
   if (!(e instanceof ApiError)) return t('errors.internal');
   const head = t(`errors.${e.code}`);
   if (e.code === 'invalid' || e.code === 'conflict') {
-    const detail = e.field ? t('errors.field', { field: e.field, message: e.message }) : e.message;
+    const detail = e.field ? t('errors.field', { field: fieldLabel(e.field), message: e.message }) : e.message;
     return `${head}: ${detail}`;
   }
   return head;
