@@ -51,6 +51,8 @@ before(async () => {
   const m1 = await apiLogin('manager1');
   const mine = (await m1.get('/api/v1/customers?kind=group&limit=50')).body.items;
   state.mine = mine.find((c) => [...c.name].length >= 8) ?? mine[0];
+  state.handover = mine.find((c) => c.id !== state.mine.id && c.account_manager_id === m1.user.id);
+  state.manager2 = (await m1.get('/api/v1/users?limit=200')).body.items.find((u) => u.username === 'manager2');
   const m3 = await apiLogin('manager3');
   const theirs = (await m3.get('/api/v1/customers?limit=50')).body.items;
   state.theirs = theirs.find((c) => c.account_manager_id !== m1.user.id && c.phone_manager_id !== m1.user.id);
@@ -225,6 +227,37 @@ test('the admin finds the manager’s change in the audit log', async () => {
   await row.locator('.el-table__expand-icon').click();
   await page.locator('[data-test=audit-table]', { hasText: state.subject }).waitFor();
   await screenshot(page, '12-audit');
+});
+
+test('a supervisor hands a customer over with the checklist', async () => {
+  await page.click('[data-test=user-menu]');
+  await page.click('[data-test=logout]');
+  await signIn('supervisor1');
+  await page.waitForURL(/\/workbench/);
+  await page.goto(`${BASE}/customers/${state.handover.id}?tab=team`);
+  await page.click('[data-test=handover-start]');
+  await choose(page.locator('[data-test=handover-to]'), '(manager2)');
+  await page.fill('input[data-test=handover-reason]', '客户经理岗位调整');
+  await page.click('[data-test=handover-next]');
+  const items = page.locator('[data-test=handover] .checklist .el-checkbox');
+  await items.first().waitFor();
+  const n = await items.count();
+  assert.ok(n >= 2, 'the checklist has the documents and customer-notified items at least');
+  assert.ok(await page.locator('[data-test=handover-complete]').isDisabled(), 'cannot complete before the checklist');
+  for (let i = 0; i < n; i++) {
+    await items.nth(i).click();
+    await page.locator('[data-test=handover] .checklist .el-checkbox.is-checked').nth(i).waitFor();
+  }
+  await page.locator('[data-test=handover-complete]:not([disabled])').waitFor();
+  await page.waitForTimeout(400); // checkbox and progress-bar transitions
+  await screenshot(page, '13-handover-checklist');
+  await page.click('[data-test=handover-complete]');
+  await page.waitForSelector('text=交接已完成');
+  await page.locator('[data-test=account-manager]', { hasText: state.manager2.display_name }).waitFor();
+  const history = await page.locator('[data-test=assignments]').innerText();
+  assert.match(history, /客户经理岗位调整/);
+  await page.waitForTimeout(300);
+  await screenshot(page, '14-handover-done');
 });
 
 test('no script errors on any page', () => {

@@ -330,6 +330,7 @@ const en: MessageSchema = {
       onlySupervisors: 'Only supervisors and administrators start handovers',
       pickUser: 'Pick the incoming manager',
       noItems: 'Nothing to check; the handover can be completed',
+      none: 'No handover in progress. Starting one builds a checklist (introduce key persons, open tasks, documents, tell the customer); the customer moves to the new manager only when every item is done.',
     },
   },
   admin: {
