@@ -43,6 +43,7 @@ Result<std::unique_ptr<db::Database>> open_store(const std::string& url, int poo
 
 void register_serve(Cli& cli);      // serve
 void register_admin(Cli& cli);      // migrate, user add, demo-data, openapi
+void register_churn(Cli& cli);      // churn evaluate, churn train, churn score
 void register_usage(Cli& cli);      // usage import, value run
 
 }  // namespace kam::cli

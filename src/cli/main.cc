@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   cli.app.add_option("--log-level", cli.log_level, "trace, debug, info, warn, error")->capture_default_str();
   kam::cli::register_serve(cli);
   kam::cli::register_admin(cli);
+  kam::cli::register_churn(cli);
   kam::cli::register_usage(cli);
 
   CLI11_PARSE(cli.app, argc, argv);
