@@ -260,6 +260,19 @@ test('a supervisor hands a customer over with the checklist', async () => {
   await screenshot(page, '14-handover-done');
 });
 
+test('an analyst sees member numbers masked', async () => {
+  await page.click('[data-test=user-menu]');
+  await page.click('[data-test=logout]');
+  await signIn('analyst1');
+  await page.waitForURL(/\/workbench/);
+  await page.goto(`${BASE}/customers/${state.mine.id}?tab=members`);
+  await page.waitForSelector('[data-test=members-table] .el-table__row');
+  const numbers = await page.locator('[data-test=members-table] td.member-number').allInnerTexts();
+  assert.ok(numbers.length > 0 && numbers.every((n) => n.includes('****') && !/\d{7}/.test(n)), `masked: ${numbers.slice(0, 3)}`);
+  assert.equal(await page.locator('[data-test=profile-edit]').count(), 0, 'no editing without archive.write');
+  await screenshot(page, '15-analyst-masked');
+});
+
 test('no script errors on any page', () => {
   assert.deepEqual(pageErrors, []);
 });
