@@ -49,14 +49,16 @@ int demo_data(const Cli& cli, const demo::DemoOptions& o, int usage_months, bool
   if (!summary) return fail(summary.error());
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   auto t1 = std::chrono::steady_clock::now();
-  auto usage = demo::write_demo_usage(**database, Clock::system(), o.seed, usage_months);
-  if (!usage) return fail(usage.error());
-  services::Services s(**database, Clock::system());
-  auto value = s.usage.run_value(services::Actor::system("demo-data"), 0, 0);
-  if (!value) return fail(value.error());
-  double usecs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
-  std::cout << "demo usage: " << usage->rows << " member-months (" << domain::month_text(usage->first_month) << " to "
-            << domain::month_text(usage->last_month) << "), value computed, in " << usecs << " s\n";
+  if (usage_months > 0) {
+    auto usage = demo::write_demo_usage(**database, Clock::system(), o.seed, usage_months);
+    if (!usage) return fail(usage.error());
+    services::Services s(**database, Clock::system());
+    auto value = s.usage.run_value(services::Actor::system("demo-data"), 0, 0);
+    if (!value) return fail(value.error());
+    double usecs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+    std::cout << "demo usage: " << usage->rows << " member-months (" << domain::month_text(usage->first_month) << " to "
+              << domain::month_text(usage->last_month) << "), value computed, in " << usecs << " s\n";
+  }
   std::cout << "demo data loaded in " << secs << " s: " << summary->groups << " groups, " << summary->individuals
             << " individual subscribers, " << summary->members << " members, " << summary->key_persons << " key persons, "
             << summary->contacts << " contact records, " << summary->users << " users\n\n"
@@ -103,7 +105,7 @@ void register_admin(Cli& cli) {
   demo_cmd->add_option("--individuals", dopts->individuals, "high-value individual subscribers")->capture_default_str();
   demo_cmd->add_option("--seed", dopts->seed, "random seed (same seed, same data)")->capture_default_str();
   demo_cmd->add_option("--usage-months", *usage_months, "months of usage to generate, ending last month")
-      ->capture_default_str()->check(CLI::Range(1, 60));
+      ->capture_default_str()->check(CLI::Range(0, 60));
   demo_cmd->add_flag("--print-logins", *print_logins, "only print the demo accounts");
   cli.on_run(demo_cmd, [&cli, dopts, usage_months, print_logins] { return demo_data(cli, *dopts, *usage_months, *print_logins); });
 

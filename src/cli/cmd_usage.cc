@@ -23,13 +23,15 @@ int import_files(const Cli& cli, const ImportOptions& o) {
   auto actor = services::Actor::system("cli");
   int rc = 0;
   for (const auto& path : o.files) {
-    std::ifstream in(path, std::ios::binary);
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
     if (!in) {
       std::cerr << path << ": cannot read the file\n";
       rc = 1;
       continue;
     }
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string bytes(static_cast<size_t>(in.tellg()), '\0');
+    in.seekg(0);
+    in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     services::ImportRequest r;
     r.file_name = path;
     r.allow_unknown_numbers = o.allow_unknown;
@@ -43,7 +45,7 @@ int import_files(const Cli& cli, const ImportOptions& o) {
         std::cerr << "\r  " << (done * 100 / total) << "%" << std::flush;
       }
     };
-    auto result = s.usage.import_file(actor, bytes, r, progress);
+    auto result = s.usage.import_file(actor, std::move(bytes), r, progress);
     if (!result) {
       rc = fail(result.error());
       continue;

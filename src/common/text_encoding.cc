@@ -108,4 +108,16 @@ Result<std::string> to_utf8(std::string_view bytes, Encoding* detected) {
   return out;
 }
 
+Status make_utf8(std::string& bytes, Encoding* detected) {
+  size_t skip = bytes.size() >= 3 && bytes.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
+  if (valid_utf8(std::string_view(bytes).substr(skip))) {
+    if (skip) bytes.erase(0, skip);
+    if (detected) *detected = Encoding::kUtf8;
+    return {};
+  }
+  KAM_TRY(converted, to_utf8(bytes, detected));
+  bytes = std::move(converted);
+  return {};
+}
+
 }  // namespace kam::text

@@ -20,5 +20,7 @@ bool valid_utf8(std::string_view s, size_t* bad_offset = nullptr);
 // else is read as GB18030 (a superset of GBK and GB2312). Bytes that are neither answer an
 // error naming the line and byte where decoding failed.
 Result<std::string> to_utf8(std::string_view bytes, Encoding* detected = nullptr);
+// The same, in place: valid UTF-8 stays where it is (no copy of a large file).
+Status make_utf8(std::string& bytes, Encoding* detected = nullptr);
 
 }  // namespace kam::text

@@ -141,17 +141,26 @@ std::string encode_chunk(const UsageFrame& f, size_t begin, size_t end) {
   return out;
 }
 
-Status decode_chunk(std::string_view blob, const FieldMask& want, UsageFrame& out) {
+Result<size_t> chunk_rows(std::string_view blob) {
+  Cursor c{blob};
+  if (c.take(4) != std::string_view(kMagic, 4)) return Error::internal("damaged usage chunk: bad magic");
+  uint32_t n = c.get<uint32_t>();
+  if (!c.ok || n > 1'000'000) return Error::internal("damaged usage chunk: bad header");
+  return static_cast<size_t>(n);
+}
+
+Status decode_chunk_into(std::string_view blob, const FieldMask& want, UsageFrame& out, size_t at) {
   auto damaged = [](const std::string& why) { return Error::internal("damaged usage chunk: " + why); };
   Cursor c{blob};
   if (c.take(4) != std::string_view(kMagic, 4)) return damaged("bad magic");
   uint32_t n = c.get<uint32_t>();
   uint16_t ncols = c.get<uint16_t>();
   if (!c.ok || n > 1'000'000) return damaged("bad header");
-  size_t at = out.size();
+  if (out.member_id.size() < at + n || out.customer_id.size() < at + n) return damaged("more rows than announced");
   const auto& specs = domain::usage_fields();
   std::string scratch;
-  bool have_member = false;
+  bool have_member = false, have_customer = false;
+  FieldMask seen;
   for (uint16_t k = 0; k < ncols; ++k) {
     uint16_t id = c.get<uint16_t>();
     uint8_t width = c.get<uint8_t>(), flags = c.get<uint8_t>();
@@ -159,21 +168,22 @@ Status decode_chunk(std::string_view blob, const FieldMask& want, UsageFrame& ou
     uint32_t len = c.get<uint32_t>(), raw_len = c.get<uint32_t>();
     std::string_view body = c.take(len);
     if (!c.ok) return damaged("truncated column");
-    std::vector<int64_t>* dst = nullptr;
+    Column* dst = nullptr;
     if (id == kMemberIdCol) {
       dst = &out.member_id;
       have_member = true;
     } else if (id == kCustomerIdCol) {
       dst = &out.customer_id;
+      have_customer = true;
     } else {
       int idx = domain::usage_field_index(static_cast<domain::UsageField>(id));
       if (idx < 0 || !want.test(static_cast<size_t>(idx))) continue;  // unknown (newer) or unwanted field
       dst = &out.cols[static_cast<size_t>(idx)];
-      // Columns already loaded from earlier chunks must stay aligned with the ids.
-      if (dst->size() != at) dst->resize(at, specs[static_cast<size_t>(idx)].kind == domain::UsageKind::kDate ? domain::kNoDate : 0);
+      seen.set(static_cast<size_t>(idx));
     }
     if (width != 0 && width != 1 && width != 2 && width != 4 && width != 8) return damaged("bad width");
     if (raw_len != static_cast<uint64_t>(n) * width) return damaged("bad column length");
+    if (dst->size() < at + n) return damaged("more rows than announced");
     const char* src = body.data();
     if (flags & kZstd) {
       scratch.resize(raw_len);
@@ -183,7 +193,6 @@ Status decode_chunk(std::string_view blob, const FieldMask& want, UsageFrame& ou
     } else if (body.size() != raw_len) {
       return damaged("bad column length");
     }
-    dst->resize(at + n);
     int64_t* o = dst->data() + at;
     bool nulls = flags & kHasNull;
     switch (width) {
@@ -194,14 +203,36 @@ Status decode_chunk(std::string_view blob, const FieldMask& want, UsageFrame& ou
       case 8: unpack<uint64_t>(src, n, base, nulls, o); break;
     }
   }
-  if (!have_member || out.customer_id.size() != out.member_id.size()) return damaged("no member ids");
+  if (!have_member || !have_customer) return damaged("no member ids");
   // Wanted fields missing from this chunk (written before the field existed) read as empty.
   for (size_t i = 0; i < out.cols.size(); ++i) {
-    if (want.test(i) && out.cols[i].size() != out.member_id.size()) {
-      out.cols[i].resize(out.member_id.size(), specs[i].kind == domain::UsageKind::kDate ? domain::kNoDate : 0);
+    if (want.test(i) && !seen.test(i)) {
+      auto& col = out.cols[i];
+      if (col.size() < at + n) return damaged("more rows than announced");
+      std::fill(col.begin() + static_cast<std::ptrdiff_t>(at), col.begin() + static_cast<std::ptrdiff_t>(at + n),
+                specs[i].kind == domain::UsageKind::kDate ? domain::kNoDate : 0);
     }
   }
   return {};
+}
+
+Status decode_chunk(std::string_view blob, const FieldMask& want, UsageFrame& out) {
+  KAM_TRY(n, chunk_rows(blob));
+  size_t at = out.size();
+  out.member_id.resize(at + n);
+  out.customer_id.resize(at + n);
+  for (size_t i = 0; i < out.cols.size(); ++i) {
+    if (want.test(i)) out.cols[i].resize(at + n);
+  }
+  auto st = decode_chunk_into(blob, want, out, at);
+  if (!st) {
+    out.member_id.resize(at);
+    out.customer_id.resize(at);
+    for (size_t i = 0; i < out.cols.size(); ++i) {
+      if (want.test(i)) out.cols[i].resize(at);
+    }
+  }
+  return st;
 }
 
 }  // namespace kam::engine

@@ -25,6 +25,12 @@ class MemberDirectory {
   void add(std::string_view number, MemberRef ref);
   // The member with this number (surrounding blanks ignored), or nullptr.
   const MemberRef* find(std::string_view number) const;
+  // By numeric_key(): the importer's batched path.
+  const MemberRef* find_key(uint64_t key) const {
+    auto it = numeric_.find(key);
+    return it == numeric_.end() ? nullptr : &it->second;
+  }
+  void prefetch(uint64_t key) const { numeric_.prefetch(key); }
   size_t size() const { return numeric_.size() + other_.size(); }
   int64_t max_member_id() const { return max_id_; }
 

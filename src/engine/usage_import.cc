@@ -132,24 +132,29 @@ const char* parse_date(std::string_view s, int64_t& out) {
   return nullptr;
 }
 
-// One thread's share of the rows.
+// One thread's share of the rows: keys and values as parsed; numbers are matched to members
+// afterwards, in batches (hash lookups with prefetch).
 struct Part {
   size_t first_line = 0;
   std::vector<int32_t> period;
-  std::vector<int64_t> member, customer;
+  std::vector<uint64_t> key;     // numeric_key() of the number, or kTextKey | index into texts
+  std::vector<std::string> texts;
   std::vector<uint32_t> line;
-  std::vector<std::vector<int64_t>> cols;  // per usage field (only those in the plan)
+  std::vector<int32_t> values;   // row-major, one per present field
+  std::vector<int64_t> member, customer;  // after matching; member -1 = dropped
   std::vector<ImportIssue> issues;
   size_t issue_count = 0, rows = 0, bad = 0, skipped = 0;
 };
 
+constexpr uint64_t kTextKey = 1ULL << 63;
+constexpr int32_t kNoDate32 = INT32_MIN;
+
 class RowParser {
  public:
-  RowParser(const Plan& plan, const MemberDirectory& dir, const ImportOptions& o, Part& part, const FieldMask& fields)
-      : plan_(plan), dir_(dir), o_(o), part_(part) {
-    part_.cols.resize(domain::usage_fields().size());
-    fields_ = fields;
-    values_.resize(part_.cols.size());
+  RowParser(const Plan& plan, const ImportOptions& o, Part& part, const std::vector<int>& present)
+      : plan_(plan), o_(o), part_(part), slot_(domain::usage_fields().size(), -1) {
+    for (size_t k = 0; k < present.size(); ++k) slot_[static_cast<size_t>(present[k])] = static_cast<int>(k);
+    row_values_.resize(present.size());
   }
 
   void row(const std::vector<std::string_view>& f, size_t line) {
@@ -166,14 +171,20 @@ class RowParser {
       return;
     }
     int32_t period = 0;
-    const MemberRef* ref = nullptr;
     std::string_view number;
     const auto& specs = domain::usage_fields();
     for (size_t c = 0; c < f.size(); ++c) {
       const ColumnPlan& cp = plan_.columns[c];
       if (cp.field == INT32_MIN) continue;
       if (cp.field == kPeriodCol) {
-        period = parse_period(f[c], cp.header, issue);
+        // Files run month by month: the same text as the row before needs no parsing.
+        if (f[c] == last_period_text_ && last_period_ > 0) {
+          period = last_period_;
+        } else {
+          period = parse_period(f[c], cp.header, issue);
+          last_period_text_.assign(f[c]);
+          last_period_ = period;
+        }
         continue;
       }
       if (cp.field == kNumberCol) {
@@ -188,8 +199,22 @@ class RowParser {
         case UsageKind::kMoney: err = parse_money(f[c], cp.in_fen, v); break;
         case UsageKind::kCount: err = parse_count(f[c], false, v); break;
         case UsageKind::kDecimalCount: err = parse_count(f[c], true, v); break;
-        case UsageKind::kDate: err = parse_date(f[c], v); break;
+        case UsageKind::kDate:
+          if (f[c] == last_date_text_) {
+            v = last_date_;
+          } else {
+            err = parse_date(f[c], v);
+            if (!err) {
+              last_date_text_.assign(f[c]);
+              last_date_ = v;
+            }
+          }
+          break;
         case UsageKind::kStatus: {
+          if (f[c] == last_status_text_) {
+            v = last_status_;
+            break;
+          }
           auto st = domain::parse_member_status(f[c]);
           if (!st) {
             issue(cp.header, "unknown status '" + std::string(trim(f[c]).substr(0, 40)) +
@@ -197,6 +222,8 @@ class RowParser {
             continue;
           }
           v = *st;
+          last_status_text_.assign(f[c]);
+          last_status_ = v;
           break;
         }
       }
@@ -214,38 +241,24 @@ class RowParser {
         issue(cp.header, "'" + std::to_string(v) + "' is more than the days of the month");
         continue;
       }
-      values_[static_cast<size_t>(cp.field)] = v;
-    }
-    if (!bad && !number.empty()) {
-      ref = dir_.find(number);
-      if (!ref) {
-        if (o_.allow_unknown_numbers) {
-          ++part_.skipped;
-          ++part_.issue_count;
-          if (part_.issues.size() < o_.max_issues) {
-            part_.issues.push_back({line, plan_.columns[static_cast<size_t>(number_col_)].header,
-                                    "number " + std::string(number.substr(0, 32)) + " is not in the archive (skipped)"});
-          }
-          return;
-        }
-        issue(plan_.columns[static_cast<size_t>(number_col_)].header,
-              "number " + std::string(number.substr(0, 32)) + " is not in the archive");
-      }
+      // Every field's plausible maximum fits 32 bits; dates are days since 1970.
+      row_values_[static_cast<size_t>(slot_[static_cast<size_t>(cp.field)])] =
+          v == domain::kNoDate ? kNoDate32 : static_cast<int32_t>(v);
     }
     if (bad) {
       ++part_.bad;
       return;
     }
-    part_.period.push_back(period);
-    part_.member.push_back(ref->member_id);
-    part_.customer.push_back(ref->customer_id);
-    part_.line.push_back(static_cast<uint32_t>(line));
-    for (size_t i = 0; i < values_.size(); ++i) {
-      if (fields_.test(i)) part_.cols[i].push_back(values_[i]);
+    uint64_t k = numeric_key(number);
+    if (!k) {
+      k = kTextKey | part_.texts.size();
+      part_.texts.emplace_back(number);
     }
+    part_.period.push_back(period);
+    part_.key.push_back(k);
+    part_.line.push_back(static_cast<uint32_t>(line));
+    part_.values.insert(part_.values.end(), row_values_.begin(), row_values_.end());
   }
-
-  void set_number_col(int c) { number_col_ = c; }
 
  private:
   template <class Issue>
@@ -278,13 +291,51 @@ class RowParser {
   }
 
   const Plan& plan_;
-  const MemberDirectory& dir_;
   const ImportOptions& o_;
   Part& part_;
-  FieldMask fields_;
-  std::vector<int64_t> values_;
-  int number_col_ = 0;
+  std::vector<int> slot_;  // usage field index -> position in a row's values, -1 absent
+  std::vector<int32_t> row_values_;
+  std::string last_period_text_, last_date_text_, last_status_text_ = "\x01";
+  int32_t last_period_ = 0;
+  int64_t last_date_ = 0, last_status_ = 0;
 };
+
+// Matches a part's numbers to members: hash lookups prefetched a few rows ahead, since a large
+// directory does not fit in the cache. Unknown numbers become issues (or skipped rows).
+void match_members(Part& part, const MemberDirectory& dir, const ImportOptions& o, const std::string& number_header) {
+  size_t n = part.key.size();
+  part.member.assign(n, -1);
+  part.customer.assign(n, 0);
+  constexpr size_t kAhead = 16;
+  for (size_t i = 0; i < n; ++i) {
+    if (i + kAhead < n && !(part.key[i + kAhead] & kTextKey)) dir.prefetch(part.key[i + kAhead]);
+    uint64_t k = part.key[i];
+    const MemberRef* ref = (k & kTextKey) ? dir.find(part.texts[k & ~kTextKey]) : dir.find_key(k);
+    if (ref) {
+      part.member[i] = ref->member_id;
+      part.customer[i] = ref->customer_id;
+      continue;
+    }
+    std::string number = (k & kTextKey) ? part.texts[k & ~kTextKey] : std::to_string(k & ((1ULL << 56) - 1));
+    if ((k & kTextKey) == 0) {
+      // Restore leading zeros from the key's length.
+      size_t len = static_cast<size_t>(k >> 56);
+      if (number.size() < len) number.insert(0, len - number.size(), '0');
+    }
+    ++part.issue_count;
+    if (o.allow_unknown_numbers) {
+      ++part.skipped;
+      if (part.issues.size() < o.max_issues) {
+        part.issues.push_back({part.line[i], number_header, "number " + number.substr(0, 32) + " is not in the archive (skipped)"});
+      }
+    } else {
+      ++part.bad;
+      if (part.issues.size() < o.max_issues) {
+        part.issues.push_back({part.line[i], number_header, "number " + number.substr(0, 32) + " is not in the archive"});
+      }
+    }
+  }
+}
 
 Result<Plan> make_plan(const std::vector<std::string_view>& header, FieldMask& fields,
                        std::vector<std::string>& ignored) {
@@ -336,44 +387,71 @@ std::vector<std::pair<size_t, size_t>> split_lines(std::string_view text, size_t
 // Parses unquoted CSV lines in [b, e) of `text`.
 void parse_plain(std::string_view text, size_t b, size_t e, size_t first_line, RowParser& rp,
                  const std::function<void(size_t)>& tick) {
+  // One pass over the bytes: a comma ends a field, a line end ends the row (no call per field:
+  // rows are short and fields shorter).
   std::vector<std::string_view> fields;
-  size_t line = first_line, pos = b, rows = 0;
-  while (pos < e) {
-    const char* nl = static_cast<const char*>(std::memchr(text.data() + pos, '\n', e - pos));
-    size_t end = nl ? static_cast<size_t>(nl - text.data()) : e;
-    size_t stop = end;
-    if (stop > pos && text[stop - 1] == '\r') --stop;
-    if (stop > pos) {
-      fields.clear();
-      size_t f = pos;
-      for (;;) {
-        const char* comma = static_cast<const char*>(std::memchr(text.data() + f, ',', stop - f));
-        if (!comma) {
-          fields.emplace_back(text.data() + f, stop - f);
-          break;
-        }
-        size_t cpos = static_cast<size_t>(comma - text.data());
-        fields.emplace_back(text.data() + f, cpos - f);
-        f = cpos + 1;
+  fields.reserve(32);
+  const char* s = text.data();
+  size_t line = first_line, rows = 0, f = b;
+  fields.clear();
+  for (size_t i = b; i < e; ++i) {
+    char c = s[i];
+    if (c == ',') {
+      fields.emplace_back(s + f, i - f);
+      f = i + 1;
+    } else if (c == '\n') {
+      size_t stop = i > f && s[i - 1] == '\r' ? i - 1 : i;
+      if (!fields.empty() || stop > f) {
+        fields.emplace_back(s + f, stop - f);
+        rp.row(fields, line);
+        if ((++rows & 0xFFFF) == 0 && tick) tick(i - b);
       }
-      rp.row(fields, line);
-      if ((++rows & 0xFFFF) == 0 && tick) tick(end - b);
+      fields.clear();
+      ++line;
+      f = i + 1;
     }
-    ++line;
-    pos = end + 1;
+  }
+  if (f < e) {
+    size_t stop = s[e - 1] == '\r' ? e - 1 : e;
+    fields.emplace_back(s + f, stop - f);
+    rp.row(fields, line);
   }
 }
 
 }  // namespace
 
-Result<ParsedImport> parse_usage(std::string_view bytes, const MemberDirectory& members, const ImportOptions& o) {
+UsageFrame ParsedRows::slice(size_t p, size_t begin, size_t end) const {
+  UsageFrame f;
+  f.period = periods[p].period;
+  size_t n = end - begin;
+  f.member_id.resize(n);
+  f.customer_id.resize(n);
+  const auto& specs = domain::usage_fields();
+  for (size_t i = 0; i < f.cols.size(); ++i) {
+    f.cols[i].assign(n, specs[i].kind == UsageKind::kDate ? domain::kNoDate : 0);
+  }
+  const size_t np = present.size();
+  const auto& rows = periods[p].rows;
+  for (size_t j = 0; j < n; ++j) {
+    uint32_t r = rows[begin + j];
+    f.member_id[j] = member[r];
+    f.customer_id[j] = customer[r];
+    const int32_t* v = values.data() + static_cast<size_t>(r) * np;
+    for (size_t k = 0; k < np; ++k) {
+      f.cols[static_cast<size_t>(present[k])][j] = v[k] == kNoDate32 ? domain::kNoDate : v[k];
+    }
+  }
+  return f;
+}
+
+Result<ParsedImport> parse_usage(std::string text, const MemberDirectory& members, const ImportOptions& o) {
   ParsedImport out;
   auto progress = [&](const std::string& phase, size_t done, size_t total) {
     if (o.progress) o.progress(phase, done, total);
   };
-  progress("decoding", 0, bytes.size());
+  progress("decoding", 0, text.size());
   text::Encoding enc;
-  KAM_TRY(text, text::to_utf8(bytes, &enc));
+  KAM_CHECK(text::make_utf8(text, &enc));
   out.encoding = text::encoding_name(enc);
 
   csv::Reader header_reader(text);
@@ -382,6 +460,14 @@ Result<ParsedImport> parse_usage(std::string_view bytes, const MemberDirectory& 
   if (!has_header) return Error::invalid("file", "the file is empty: it needs a header line and data rows");
   KAM_TRY(plan, make_plan(header, out.fields, out.columns_ignored));
   out.daily = plan.daily;
+  std::vector<int> present;
+  for (size_t i = 0; i < domain::usage_fields().size(); ++i) {
+    if (out.fields.test(i)) present.push_back(static_cast<int>(i));
+  }
+  std::string number_header;
+  for (const auto& c : plan.columns) {
+    if (c.field == kNumberCol) number_header = c.header;
+  }
   size_t body = header_reader.offset();
   size_t body_line = header_reader.line() + 1;
 
@@ -404,18 +490,18 @@ Result<ParsedImport> parse_usage(std::string_view bytes, const MemberDirectory& 
     for (size_t k = 0; k < ranges.size(); ++k) {
       parts[k].first_line = line;
       line += nl[k];
+      // Room for the rows up front: growing vectors of millions of rows copies them again and again.
+      parts[k].period.reserve(nl[k] + 1);
+      parts[k].key.reserve(nl[k] + 1);
+      parts[k].line.reserve(nl[k] + 1);
+      parts[k].values.reserve((nl[k] + 1) * present.size());
     }
-  }
-  int number_col = 0;
-  for (size_t c = 0; c < plan.columns.size(); ++c) {
-    if (plan.columns[c].field == kNumberCol) number_col = static_cast<int>(c);
   }
   std::vector<std::thread> pool;
   Status quoted_status;
   for (size_t k = 0; k < ranges.size(); ++k) {
     pool.emplace_back([&, k] {
-      RowParser rp(plan, members, o, parts[k], out.fields);
-      rp.set_number_col(number_col);
+      RowParser rp(plan, o, parts[k], present);
       std::function<void(size_t)> tick;
       if (k == 0) {
         size_t share = ranges.size();
@@ -423,87 +509,128 @@ Result<ParsedImport> parse_usage(std::string_view bytes, const MemberDirectory& 
       }
       if (!quoted) {
         parse_plain(text, ranges[k].first, ranges[k].second, parts[k].first_line, rp, tick);
-        return;
-      }
-      csv::Reader r(std::string_view(text).substr(0, ranges[k].second));
-      std::vector<std::string_view> f;
-      // Skip the header record, then read records with their own line numbers.
-      auto first = r.next(f);
-      if (!first.ok()) {
-        quoted_status = first.error();
-        return;
-      }
-      size_t rows = 0;
-      for (;;) {
-        auto more = r.next(f);
-        if (!more.ok()) {
-          quoted_status = more.error();
+      } else {
+        csv::Reader r(std::string_view(text).substr(0, ranges[k].second));
+        std::vector<std::string_view> f;
+        auto first = r.next(f);  // the header
+        if (!first.ok()) {
+          quoted_status = first.error();
           return;
         }
-        if (!*more) break;
-        rp.row(f, r.line());
-        if ((++rows & 0xFFFF) == 0 && tick) tick(r.offset() - body);
+        size_t rows = 0;
+        for (;;) {
+          auto more = r.next(f);
+          if (!more.ok()) {
+            quoted_status = more.error();
+            return;
+          }
+          if (!*more) break;
+          rp.row(f, r.line());
+          if ((++rows & 0xFFFF) == 0 && tick) tick(r.offset() - body);
+        }
       }
+      if (k == 0) progress("matching", 0, 0);
+      match_members(parts[k], members, o, number_header);
     });
   }
   for (auto& t : pool) t.join();
   if (!quoted_status.ok()) return quoted_status.error();
 
-  // Totals and the first issues in line order.
-  size_t good = 0;
   for (auto& p : parts) {
     out.rows += p.rows;
     out.rows_bad += p.bad;
     out.rows_skipped += p.skipped;
     out.issue_count += p.issue_count;
-    good += p.member.size();
     for (auto& i : p.issues) out.issues.push_back(std::move(i));
   }
   if (out.rows == 0) return Error::invalid("file", "the file has a header but no data rows");
 
-  // Rows by period, then by member: counting placement on the dense member ids finds
-  // duplicates on the way.
-  progress("sorting", 0, good);
-  std::map<int32_t, std::vector<uint64_t>> by_period;  // period -> packed (part, row)
-  for (size_t k = 0; k < parts.size(); ++k) {
-    for (size_t i = 0; i < parts[k].period.size(); ++i) {
-      by_period[parts[k].period[i]].push_back((static_cast<uint64_t>(k) << 40) | i);
+  // Concatenate the parts' good rows.
+  progress("sorting", 0, 0);
+  ParsedRows& d = out.data;
+  d.present = present;
+  const size_t np = present.size();
+  size_t total = 0;
+  for (const auto& p : parts) total += p.member.size();
+  d.member.reserve(total);
+  d.customer.reserve(total);
+  d.values.reserve(total * np);
+  std::vector<int32_t> period;
+  std::vector<uint32_t> line;
+  period.reserve(total);
+  line.reserve(total);
+  for (auto& p : parts) {
+    if (std::find(p.member.begin(), p.member.end(), -1) == p.member.end()) {
+      // No row dropped (the usual case): whole arrays at once.
+      d.member.insert(d.member.end(), p.member.begin(), p.member.end());
+      d.customer.insert(d.customer.end(), p.customer.begin(), p.customer.end());
+      period.insert(period.end(), p.period.begin(), p.period.end());
+      line.insert(line.end(), p.line.begin(), p.line.end());
+      d.values.insert(d.values.end(), p.values.begin(), p.values.end());
+      p = Part{};
+      continue;
     }
+    for (size_t i = 0; i < p.member.size(); ++i) {
+      if (p.member[i] < 0) continue;
+      d.member.push_back(p.member[i]);
+      d.customer.push_back(p.customer[i]);
+      period.push_back(p.period[i]);
+      line.push_back(p.line[i]);
+      d.values.insert(d.values.end(), p.values.begin() + static_cast<std::ptrdiff_t>(i * np),
+                      p.values.begin() + static_cast<std::ptrdiff_t>((i + 1) * np));
+    }
+    p = Part{};  // free as we go
   }
-  const auto& specs = domain::usage_fields();
-  for (auto& [period, rows] : by_period) {
-    std::sort(rows.begin(), rows.end(), [&](uint64_t a, uint64_t b) {
-      int64_t ma = parts[a >> 40].member[a & 0xFFFFFFFFFF], mb = parts[b >> 40].member[b & 0xFFFFFFFFFF];
-      return ma != mb ? ma < mb : a < b;
-    });
-    UsageFrame f;
-    f.period = period;
-    f.reserve(rows.size());
-    for (size_t j = 0; j < rows.size(); ++j) {
-      const Part& p = parts[rows[j] >> 40];
-      size_t i = rows[j] & 0xFFFFFFFFFF;
-      if (j > 0) {
-        const Part& pp = parts[rows[j - 1] >> 40];
-        size_t pi = rows[j - 1] & 0xFFFFFFFFFF;
-        if (pp.member[pi] == p.member[i]) {
-          ++out.rows_bad;
-          ++out.issue_count;
-          if (out.issues.size() < o.max_issues * 2) {
-            out.issues.push_back({p.line[i], "", "duplicate row: the same number and " +
-                                                     std::string(plan.daily ? "date" : "month") + " as line " +
-                                                     std::to_string(pp.line[pi])});
-          }
+  // Rows by period, then by member: counting placement on the dense member ids (one pass,
+  // duplicates found on the way); a sort when the ids are sparse.
+  std::map<int32_t, size_t> period_index;
+  for (int32_t pr : period) period_index.emplace(pr, 0);
+  for (auto& [pr, idx] : period_index) {
+    idx = d.periods.size();
+    d.periods.push_back({pr, {}});
+  }
+  int64_t max_id = 0;
+  for (int64_t m : d.member) max_id = std::max(max_id, m);
+  auto duplicate = [&](uint32_t later, uint32_t earlier) {
+    ++out.rows_bad;
+    ++out.issue_count;
+    if (out.issues.size() < o.max_issues * 2) {
+      out.issues.push_back({line[later], "", "duplicate row: the same number and " + std::string(plan.daily ? "date" : "month") +
+                                                 " as line " + std::to_string(line[earlier])});
+    }
+  };
+  if (static_cast<size_t>(max_id) <= 4 * d.member.size() + 1'000'000) {
+    for (auto& per : d.periods) {
+      std::vector<uint32_t> slot(static_cast<size_t>(max_id) + 1, UINT32_MAX);
+      for (uint32_t r = 0; r < d.member.size(); ++r) {
+        if (period[r] != per.period) continue;
+        uint32_t& s = slot[static_cast<size_t>(d.member[r])];
+        if (s != UINT32_MAX) {
+          duplicate(std::max(r, s), std::min(r, s));
+          s = std::min(r, s);
           continue;
         }
+        s = r;
       }
-      f.member_id.push_back(p.member[i]);
-      f.customer_id.push_back(p.customer[i]);
-      for (size_t c = 0; c < specs.size(); ++c) {
-        if (out.fields.test(c)) f.cols[c].push_back(p.cols[c][i]);
+      for (uint32_t s : slot) {
+        if (s != UINT32_MAX) per.rows.push_back(s);
       }
     }
-    f.fill_missing(all_fields());
-    out.frames.push_back(std::move(f));
+  } else {
+    std::vector<uint32_t> order(d.member.size());
+    for (uint32_t r = 0; r < order.size(); ++r) order[r] = r;
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+      if (period[a] != period[b]) return period[a] < period[b];
+      return d.member[a] != d.member[b] ? d.member[a] < d.member[b] : a < b;
+    });
+    for (size_t j = 0; j < order.size(); ++j) {
+      uint32_t r = order[j];
+      if (j > 0 && period[order[j - 1]] == period[r] && d.member[order[j - 1]] == d.member[r]) {
+        duplicate(r, order[j - 1]);
+        continue;
+      }
+      d.periods[period_index[period[r]]].rows.push_back(r);
+    }
   }
   std::sort(out.issues.begin(), out.issues.end(), [](const ImportIssue& a, const ImportIssue& b) { return a.line < b.line; });
   if (out.issues.size() > o.max_issues) out.issues.resize(o.max_issues);

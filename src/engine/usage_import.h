@@ -32,10 +32,29 @@ struct ImportOptions {
   std::function<void(const std::string& phase, size_t done, size_t total)> progress;
 };
 
+// The rows of a file, kept compact (row-major 32-bit values) until they are stored: a
+// period's frame, or a slice of it, is built on demand so a large file is encoded chunk by
+// chunk without a full copy per period.
+class ParsedRows {
+ public:
+  struct Period {
+    int period = 0;
+    std::vector<uint32_t> rows;  // row numbers, sorted by member id
+  };
+  // Rows [begin, end) of period `p` as a frame with every field (absent ones zero / no date).
+  UsageFrame slice(size_t p, size_t begin, size_t end) const;
+  UsageFrame frame(size_t p) const { return slice(p, 0, periods[p].rows.size()); }
+
+  std::vector<Period> periods;  // ascending
+  std::vector<int64_t> member, customer;  // per row
+  std::vector<int32_t> values;            // per row: one value per field in `present`
+  std::vector<int> present;               // usage_fields() indexes the file provides
+};
+
 struct ParsedImport {
   bool daily = false;
   std::string encoding;
-  std::vector<UsageFrame> frames;  // one per period, ascending, rows sorted by member id
+  ParsedRows data;                 // the good rows, by period
   FieldMask fields;                // fields the file provides
   size_t rows = 0;                 // data rows in the file
   size_t rows_bad = 0;             // rows refused (the file must not be stored when > 0)
@@ -47,6 +66,7 @@ struct ParsedImport {
 
 // Whole-file problems (undecodable bytes, no header, missing required columns, a duplicated
 // column) answer an error; problems of single rows are listed in the result.
-Result<ParsedImport> parse_usage(std::string_view bytes, const MemberDirectory& members, const ImportOptions& options);
+// `bytes` is taken over (decoded in place when it is GBK).
+Result<ParsedImport> parse_usage(std::string bytes, const MemberDirectory& members, const ImportOptions& options);
 
 }  // namespace kam::engine

@@ -29,29 +29,25 @@ void parallel_for(size_t n, Fn fn) {
   for (auto& t : pool) t.join();
 }
 
-// Decodes blobs in parallel, then concatenates them in order.
+// Decodes blobs in parallel, each straight into its place in the frame.
 Result<UsageFrame> decode_all(const std::vector<std::string>& blobs, int period, const FieldMask& want) {
-  std::vector<UsageFrame> parts(blobs.size());
-  std::vector<Status> status(blobs.size());
-  parallel_for(blobs.size(), [&](size_t i) { status[i] = decode_chunk(blobs[i], want, parts[i]); });
+  std::vector<size_t> offset(blobs.size() + 1, 0);
+  for (size_t i = 0; i < blobs.size(); ++i) {
+    KAM_TRY(n, chunk_rows(blobs[i]));
+    offset[i + 1] = offset[i] + n;
+  }
   UsageFrame out;
   out.period = period;
-  size_t total = 0;
-  for (size_t i = 0; i < parts.size(); ++i) {
-    if (!status[i]) return status[i].error();
-    total += parts[i].size();
-  }
-  out.member_id.reserve(total);
-  out.customer_id.reserve(total);
+  size_t total = offset.back();
+  out.member_id.resize(total);
+  out.customer_id.resize(total);
   for (size_t f = 0; f < out.cols.size(); ++f) {
-    if (want.test(f)) out.cols[f].reserve(total);
+    if (want.test(f)) out.cols[f].resize(total);
   }
-  for (auto& p : parts) {
-    out.member_id.insert(out.member_id.end(), p.member_id.begin(), p.member_id.end());
-    out.customer_id.insert(out.customer_id.end(), p.customer_id.begin(), p.customer_id.end());
-    for (size_t f = 0; f < out.cols.size(); ++f) {
-      if (want.test(f)) out.cols[f].insert(out.cols[f].end(), p.cols[f].begin(), p.cols[f].end());
-    }
+  std::vector<Status> status(blobs.size());
+  parallel_for(blobs.size(), [&](size_t i) { status[i] = decode_chunk_into(blobs[i], want, out, offset[i]); });
+  for (const auto& st : status) {
+    if (!st) return st.error();
   }
   return out;
 }
@@ -70,33 +66,73 @@ PeriodInfo period_from_row(const db::Row& r) {
 
 }  // namespace
 
-Status write_period(db::Connection& c, Granularity g, const UsageFrame& f, const FieldMask& fields, int64_t import_id,
-                    int64_t now) {
+namespace {
+
+struct EncodedChunk {
+  std::string blob;
+  int64_t first = 0, last = 0, rows = 0, bill = 0;
+  std::vector<int64_t> customers;  // distinct, sorted
+};
+
+EncodedChunk encode_rows(const UsageFrame& f, size_t b, size_t e) {
+  EncodedChunk out;
+  out.blob = encode_chunk(f, b, e);
+  out.first = f.member_id[b];
+  out.last = f.member_id[e - 1];
+  out.rows = static_cast<int64_t>(e - b);
+  const auto& bill = f.col(domain::UsageField::kBill);
+  for (size_t i = b; i < e; ++i) out.bill += bill[i];
+  out.customers.assign(f.customer_id.begin() + static_cast<std::ptrdiff_t>(b), f.customer_id.begin() + static_cast<std::ptrdiff_t>(e));
+  std::sort(out.customers.begin(), out.customers.end());
+  out.customers.erase(std::unique(out.customers.begin(), out.customers.end()), out.customers.end());
+  return out;
+}
+
+Status store_chunks(db::Connection& c, Granularity g, int period, std::vector<EncodedChunk>& chunks, const FieldMask& fields,
+                    int64_t import_id, int64_t now) {
   std::string table = chunks_table(g);
-  size_t nchunks = (f.size() + kChunkRows - 1) / kChunkRows;
-  std::vector<std::string> blobs(nchunks);
-  parallel_for(nchunks, [&](size_t k) {
-    blobs[k] = encode_chunk(f, k * kChunkRows, std::min(f.size(), (k + 1) * kChunkRows));
-  });
-  KAM_CHECK(c.exec("DELETE FROM " + table + " WHERE period = ?", {static_cast<int64_t>(f.period)}));
+  KAM_CHECK(c.exec("DELETE FROM " + table + " WHERE period = ?", {static_cast<int64_t>(period)}));
   std::string insert = "INSERT INTO " + table + "(period, chunk, first_member, last_member, row_count, data) VALUES (?, ?, ?, ?, ?, ?)";
-  for (size_t k = 0; k < nchunks; ++k) {
-    size_t b = k * kChunkRows, e = std::min(f.size(), (k + 1) * kChunkRows);
-    KAM_CHECK(c.exec(insert, {static_cast<int64_t>(f.period), static_cast<int64_t>(k), f.member_id[b], f.member_id[e - 1],
-                              static_cast<int64_t>(e - b), db::Blob{std::move(blobs[k])}}));
+  int64_t rows = 0, bill = 0;
+  std::vector<int64_t> customers;
+  for (size_t k = 0; k < chunks.size(); ++k) {
+    auto& ch = chunks[k];
+    rows += ch.rows;
+    bill += ch.bill;
+    customers.insert(customers.end(), ch.customers.begin(), ch.customers.end());
+    KAM_CHECK(c.exec(insert, {static_cast<int64_t>(period), static_cast<int64_t>(k), ch.first, ch.last, ch.rows,
+                              db::Blob{std::move(ch.blob)}}));
   }
-  int64_t bill = 0;
-  const auto& bills = f.col(domain::UsageField::kBill);
-  for (int64_t v : bills) bill += v;
-  std::vector<int64_t> customers(f.customer_id);
   std::sort(customers.begin(), customers.end());
   int64_t ncust = std::unique(customers.begin(), customers.end()) - customers.begin();
-  KAM_CHECK(c.exec("DELETE FROM usage_periods WHERE kind = ? AND period = ?", {kind_name(g), static_cast<int64_t>(f.period)}));
+  KAM_CHECK(c.exec("DELETE FROM usage_periods WHERE kind = ? AND period = ?", {kind_name(g), static_cast<int64_t>(period)}));
   KAM_CHECK(c.exec("INSERT INTO usage_periods(kind, period, row_count, customer_count, bill_fen, fields, import_id, imported_at) "
                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                   {kind_name(g), static_cast<int64_t>(f.period), static_cast<int64_t>(f.size()), ncust, bill,
-                    static_cast<int64_t>(fields.to_ullong()), import_id ? db::Value(import_id) : db::Value(nullptr), now}));
+                   {kind_name(g), static_cast<int64_t>(period), rows, ncust, bill, static_cast<int64_t>(fields.to_ullong()),
+                    import_id ? db::Value(import_id) : db::Value(nullptr), now}));
   return {};
+}
+
+}  // namespace
+
+Status write_period(db::Connection& c, Granularity g, const UsageFrame& f, const FieldMask& fields, int64_t import_id,
+                    int64_t now) {
+  size_t nchunks = (f.size() + kChunkRows - 1) / kChunkRows;
+  std::vector<EncodedChunk> chunks(nchunks);
+  parallel_for(nchunks, [&](size_t k) { chunks[k] = encode_rows(f, k * kChunkRows, std::min(f.size(), (k + 1) * kChunkRows)); });
+  return store_chunks(c, g, f.period, chunks, fields, import_id, now);
+}
+
+Status write_period_slices(db::Connection& c, Granularity g, int period, size_t rows,
+                           const std::function<UsageFrame(size_t, size_t)>& slice, const FieldMask& fields, int64_t import_id,
+                           int64_t now) {
+  size_t nchunks = (rows + kChunkRows - 1) / kChunkRows;
+  std::vector<EncodedChunk> chunks(nchunks);
+  parallel_for(nchunks, [&](size_t k) {
+    UsageFrame f = slice(k * kChunkRows, std::min(rows, (k + 1) * kChunkRows));
+    chunks[k] = encode_rows(f, 0, f.size());
+  });
+  return store_chunks(c, g, period, chunks, fields, import_id, now);
 }
 
 Result<UsageFrame> read_period(db::Connection& c, Granularity g, int period, const FieldMask& want) {

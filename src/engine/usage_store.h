@@ -3,6 +3,7 @@
 // transaction (replacing the period), and read back whole, for some fields only, or for a few
 // members. Chunks decode on several threads.
 
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -28,6 +29,12 @@ struct PeriodInfo {
 // transaction; `fields` says which fields the source provided (the rest are zeros).
 Status write_period(db::Connection& c, Granularity g, const UsageFrame& frame, const FieldMask& fields,
                     int64_t import_id, int64_t now);
+
+// The same from slices built on demand: `slice(b, e)` answers rows [b, e) of `rows` rows,
+// sorted by member; chunks are built and encoded on several threads.
+Status write_period_slices(db::Connection& c, Granularity g, int period, size_t rows,
+                           const std::function<UsageFrame(size_t begin, size_t end)>& slice, const FieldMask& fields,
+                           int64_t import_id, int64_t now);
 
 // The whole period (only the fields in `want`); an empty frame when the period is not stored.
 Result<UsageFrame> read_period(db::Connection& c, Granularity g, int period, const FieldMask& want = all_fields());

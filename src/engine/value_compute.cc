@@ -44,9 +44,11 @@ struct Cursor {
 
 Result<ArchiveSnapshot> ArchiveSnapshot::load(db::Connection& c) {
   ArchiveSnapshot a;
+  KAM_TRY(maxc, c.query_one("SELECT COALESCE(MAX(id), 0) FROM customers"));
+  a.position.assign(static_cast<size_t>(maxc ? maxc->i64(0) : 0) + 1, -1);
   KAM_CHECK(c.scan("SELECT id, kind, COALESCE(org_type, ''), status FROM customers ORDER BY id", {},
                    [&a](const db::RowRef& r) {
-                     a.customer_index[r.i64(0)] = static_cast<uint32_t>(a.customers.size());
+                     a.position[static_cast<size_t>(r.i64(0))] = static_cast<int32_t>(a.customers.size());
                      a.customers.push_back({r.i64(0), std::string(r.text(1)), std::string(r.text(2)),
                                             std::string(r.text(3)), INT64_MAX});
                    }));
@@ -55,9 +57,9 @@ Result<ArchiveSnapshot> ArchiveSnapshot::load(db::Connection& c) {
   KAM_CHECK(c.scan("SELECT id, customer_id, CAST(join_date AS TEXT) FROM members", {}, [&a](const db::RowRef& r) {
     int32_t day = parse_day(r.text(2));
     a.member_join_day[static_cast<size_t>(r.i64(0))] = day;
-    auto it = a.customer_index.find(r.i64(1));
-    if (it != a.customer_index.end() && day != INT32_MIN) {
-      auto& first = a.customers[it->second].first_join_day;
+    int64_t pos = a.position_of(r.i64(1));
+    if (pos >= 0 && day != INT32_MIN) {
+      auto& first = a.customers[static_cast<size_t>(pos)].first_join_day;
       first = std::min<int64_t>(first, day);
     }
   }));
@@ -79,14 +81,21 @@ MonthValues compute_month(const MonthWindow& w, const ArchiveSnapshot& a, const 
   std::vector<CustomerValue> acc(nc);
   std::vector<uint8_t> seen(nc, 0);
   std::vector<std::vector<int64_t>> series(nc);  // customer revenue, oldest first, -1 = no rows
-  auto cust_pos = [&](int64_t customer_id) -> int64_t {
-    auto it = a.customer_index.find(customer_id);
-    return it == a.customer_index.end() ? -1 : static_cast<int64_t>(it->second);
-  };
+  auto cust_pos = [&](int64_t customer_id) { return a.position_of(customer_id); };
 
   // Revenue of each customer in the months before (oldest first), and last month's members
   // that are gone this month.
   for (size_t k = hist; k-- > 0;) {
+    const std::vector<int64_t>* known = k < w.prior_revenue.size() ? w.prior_revenue[k] : nullptr;
+    if (known) {
+      for (size_t i = 0; i < nc && i < known->size(); ++i) {
+        if ((*known)[i] < 0) continue;
+        auto& s = series[i];
+        if (s.empty()) s.assign(hist + 1, -1);
+        s[hist - 1 - k] = (*known)[i];
+      }
+      continue;
+    }
     const UsageFrame* p = k < w.prior.size() ? w.prior[k] : nullptr;
     if (!p) continue;
     const auto& bill = p->col(UsageField::kBill);
@@ -178,25 +187,29 @@ MonthValues compute_month(const MonthWindow& w, const ArchiveSnapshot& a, const 
     if (out.members[r].stage == domain::Stage::kChurn && member_cust[r] >= 0) acc[static_cast<size_t>(member_cust[r])].members_churned += 1;
   }
 
-  // Key members: by bill within each group.
+  // Key members: by bill within each group. Members are bucketed by group first (counting
+  // sort on the group's position), then each small group is sorted.
   {
+    std::vector<uint32_t> start(nc + 2, 0);
+    for (size_t r = 0; r < n; ++r) ++start[static_cast<size_t>(member_cust[r] + 1) + 1];
+    for (size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
     std::vector<uint32_t> order(n);
-    for (size_t r = 0; r < n; ++r) order[r] = static_cast<uint32_t>(r);
-    std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
-      return member_cust[x] != member_cust[y] ? member_cust[x] < member_cust[y] : bill[x] > bill[y];
-    });
-    size_t i = 0;
-    while (i < n) {
-      size_t j = i;
-      while (j < n && member_cust[order[j]] == member_cust[order[i]]) ++j;
+    {
+      std::vector<uint32_t> fill(start.begin(), start.end() - 1);
+      for (size_t r = 0; r < n; ++r) order[fill[static_cast<size_t>(member_cust[r] + 1)]++] = static_cast<uint32_t>(r);
+    }
+    for (size_t g = 1; g + 1 < start.size(); ++g) {  // bucket 0: members of unknown groups
+      size_t i = start[g], j = start[g + 1];
+      if (i == j) continue;
+      std::sort(order.begin() + static_cast<std::ptrdiff_t>(i), order.begin() + static_cast<std::ptrdiff_t>(j),
+                [&](uint32_t x, uint32_t y) { return bill[x] > bill[y]; });
       size_t top = static_cast<size_t>(std::ceil(cfg.key_member_top_share * static_cast<double>(j - i)));
       for (size_t k = i; k < j; ++k) {
         uint32_t r = order[k];
         bool key = bill[r] > 0 && (bill[r] >= cfg.key_member_min_fen || k - i < top);
         out.members[r].key = key;
-        if (key && member_cust[r] >= 0) acc[static_cast<size_t>(member_cust[r])].members_key += 1;
+        if (key) acc[g - 1].members_key += 1;
       }
-      i = j;
     }
   }
 
@@ -257,6 +270,10 @@ MonthValues compute_month(const MonthWindow& w, const ArchiveSnapshot& a, const 
     return x.customer_id < y.customer_id;
   });
   for (size_t i = 0; i < out.customers.size(); ++i) out.customers[i].rank = static_cast<int64_t>(i + 1);
+  out.revenue_by_position.assign(nc, -1);
+  for (size_t i = 0; i < nc; ++i) {
+    if (!series[i].empty()) out.revenue_by_position[i] = series[i][hist];
+  }
   return out;
 }
 

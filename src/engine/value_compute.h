@@ -3,8 +3,6 @@
 // member) and per customer (revenue by service, margin, scores, rank, tier, grade, stage, CLV,
 // risk), in column loops over the month's frame and the months before it.
 
-#include <absl/container/flat_hash_map.h>
-
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,13 +22,12 @@ struct ArchiveSnapshot {
     int64_t first_join_day = INT64_MAX;  // earliest member join date (days since 1970)
   };
   std::vector<Customer> customers;
-  absl::flat_hash_map<int64_t, uint32_t> customer_index;  // id -> position in customers
-  std::vector<int32_t> member_join_day;                   // by member id; INT32_MIN unknown
+  std::vector<int32_t> position;         // by customer id: position in customers, -1 none
+  std::vector<int32_t> member_join_day;  // by member id; INT32_MIN unknown
 
   static Result<ArchiveSnapshot> load(db::Connection& c);
-  const Customer* customer(int64_t id) const {
-    auto it = customer_index.find(id);
-    return it == customer_index.end() ? nullptr : &customers[it->second];
+  int64_t position_of(int64_t customer_id) const {
+    return customer_id >= 0 && static_cast<size_t>(customer_id) < position.size() ? position[static_cast<size_t>(customer_id)] : -1;
   }
 };
 
@@ -42,6 +39,9 @@ struct MonthWindow {
   FieldMask current_fields;                  // fields the month's file provided
   std::vector<const UsageFrame*> prior;      // bill and status, at least 2 * trend_months - 1
   const UsageFrame* year_ago = nullptr;      // bill
+  // Revenue by customer position of the prior months when already known (from their own
+  // computation; -1 = no rows); nullptr: summed from the frame.
+  std::vector<const std::vector<int64_t>*> prior_revenue;
 };
 
 struct CustomerValue {
@@ -68,6 +68,7 @@ struct MonthValues {
   int month = 0;
   std::vector<CustomerValue> customers;  // ranked: rank 1 first
   std::vector<MemberValue> members;      // the month's members, by id
+  std::vector<int64_t> revenue_by_position;  // this month's revenue per customer position, -1 = no rows
 };
 
 // Months to load before the current one for a computation with this configuration.

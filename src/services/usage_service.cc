@@ -80,7 +80,7 @@ Result<json> UsageService::load_import(db::Connection& c, int64_t id) {
   return import_json(*row);
 }
 
-Result<json> UsageService::import_file(const Actor& a, const std::string& bytes, const ImportRequest& r,
+Result<json> UsageService::import_file(const Actor& a, std::string bytes, const ImportRequest& r,
                                        const std::function<void(const std::string&, size_t, size_t)>& progress) {
   if (!a.can(domain::Perm::kUsageImport)) return Error::forbidden("importing usage needs the admin or analyst role");
   auto& db = records_.db();
@@ -96,10 +96,10 @@ Result<json> UsageService::import_file(const Actor& a, const std::string& bytes,
     id = ins->i64(0);
     KAM_CHECK(tx.commit());
   }
-  return run_import(a, id, bytes, r, progress);
+  return run_import(a, id, std::move(bytes), r, progress);
 }
 
-Result<json> UsageService::run_import(const Actor& a, int64_t id, const std::string& bytes, const ImportRequest& r,
+Result<json> UsageService::run_import(const Actor& a, int64_t id, std::string bytes, const ImportRequest& r,
                                       const std::function<void(const std::string&, size_t, size_t)>& progress) {
   auto& db = records_.db();
   const Clock& clock = records_.clock();
@@ -144,16 +144,16 @@ Result<json> UsageService::run_import(const Actor& a, int64_t id, const std::str
     // Parser threads call this; only the first thread reports, so no lock is needed.
     report(phase, done, total);
   };
-  auto parsed = engine::parse_usage(bytes, members, o);
+  auto parsed = engine::parse_usage(std::move(bytes), members, o);
   if (!parsed) return fail(parsed.error());
   auto& p = *parsed;
   json issues = json::array();
   for (const auto& i : p.issues) issues.push_back({{"line", i.line}, {"column", i.column}, {"reason", i.reason}});
   json periods = json::array();
   size_t imported = 0;
-  for (const auto& f : p.frames) {
-    periods.push_back(p.daily ? std::to_string(f.period) : domain::month_text(f.period));
-    imported += f.size();
+  for (const auto& per : p.data.periods) {
+    periods.push_back(p.daily ? std::to_string(per.period) : domain::month_text(per.period));
+    imported += per.rows.size();
   }
   {
     KAM_TRY(lease, db.acquire());
@@ -168,37 +168,40 @@ Result<json> UsageService::run_import(const Actor& a, int64_t id, const std::str
     return fail(Error::invalid("file", std::to_string(p.rows_bad) + " of " + std::to_string(p.rows) +
                                            " rows are bad; nothing was imported from this file"));
   }
+  std::string message = std::to_string(imported) + " rows imported into " + std::to_string(p.data.periods.size()) +
+                        (p.daily ? " day(s)" : " month(s)");
 
   // One transaction for the whole file: every period or none.
   Granularity g = p.daily ? Granularity::kDay : Granularity::kMonth;
   {
-    report("writing", 0, p.frames.size());
+    const auto& periods_in = p.data.periods;
+    report("writing", 0, periods_in.size());
     KAM_TRY(lease, db.acquire());
     KAM_TRY(tx, db::Transaction::begin(lease));
-    for (size_t k = 0; k < p.frames.size(); ++k) {
-      auto& f = p.frames[k];
-      KAM_TRY(info, engine::period_info(tx.conn(), g, f.period));
-      engine::FieldMask fields = p.fields;
+    for (size_t k = 0; k < periods_in.size(); ++k) {
+      int period = periods_in[k].period;
+      KAM_TRY(info, engine::period_info(tx.conn(), g, period));
       if (info) {
         // Rows of this file replace the same members' rows; the period's other members stay.
-        KAM_TRY(existing, engine::read_period(tx.conn(), g, f.period));
-        f = engine::merge_frames(existing, f);
-        fields |= info->fields;
+        KAM_TRY(existing, engine::read_period(tx.conn(), g, period));
+        auto merged = engine::merge_frames(existing, p.data.frame(k));
+        KAM_CHECK(engine::write_period(tx.conn(), g, merged, p.fields | info->fields, id, clock.now()));
+      } else {
+        KAM_CHECK(engine::write_period_slices(
+            tx.conn(), g, period, periods_in[k].rows.size(),
+            [&](size_t b, size_t e) { return p.data.slice(k, b, e); }, p.fields, id, clock.now()));
       }
-      KAM_CHECK(engine::write_period(tx.conn(), g, f, fields, id, clock.now()));
-      if (progress) progress("writing", k + 1, p.frames.size());
+      if (progress) progress("writing", k + 1, periods_in.size());
     }
     KAM_CHECK(tx->exec("UPDATE usage_imports SET rows_imported = ? WHERE id = ?", {static_cast<int64_t>(imported), id}));
     KAM_CHECK(write_audit(tx.conn(), clock, a, "import", "usage_import", id, nullptr,
                           {{"file_name", r.file_name}, {"rows", imported}, {"periods", periods}}));
     KAM_CHECK(tx.commit());
   }
-  std::string message = std::to_string(imported) + " rows imported into " + std::to_string(p.frames.size()) +
-                        (p.daily ? " day(s)" : " month(s)");
   if (p.rows_skipped) message += "; " + std::to_string(p.rows_skipped) + " rows with numbers not in the archive skipped";
-  if (!p.daily && r.compute && !p.frames.empty()) {
+  if (!p.daily && r.compute && !p.data.periods.empty()) {
     report("computing", 0, 0);
-    auto computed = compute_range(p.frames.front().period, 0);
+    auto computed = compute_range(p.data.periods.front().period, 0);
     if (!computed) {
       message += "; the value computation failed: " + computed.error().message;
       spdlog::error("value computation after import {} failed: {}", id, computed.error().message);
@@ -256,8 +259,10 @@ void UsageService::worker_loop() {
     }
     std::string bytes;
     {
-      std::ifstream in(job.path, std::ios::binary);
-      bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      std::ifstream in(job.path, std::ios::binary | std::ios::ate);
+      bytes.resize(in ? static_cast<size_t>(in.tellg()) : 0);
+      in.seekg(0);
+      in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     }
     std::error_code ec;
     std::filesystem::remove(job.path, ec);
@@ -268,7 +273,7 @@ void UsageService::worker_loop() {
                              {records_.clock().now(), job.id});
       }
     }
-    auto r = run_import(job.actor, job.id, bytes, job.request, {});
+    auto r = run_import(job.actor, job.id, std::move(bytes), job.request, {});
     if (!r) {
       spdlog::error("usage import {} failed: {}", job.id, r.error().message);
       auto lease = records_.db().acquire();
@@ -385,6 +390,7 @@ Result<json> UsageService::compute_range(int from, int to) {
   // Earlier months are read for bills and status only, each once, as the window slides.
   const engine::FieldMask light = engine::fields_of({domain::UsageField::kBill, domain::UsageField::kStatus});
   std::map<int, engine::UsageFrame> cache;
+  std::map<int, std::vector<int64_t>> revenue;  // per month computed in this run: revenue by customer position
   std::map<int, bool> is_stored;
   for (const auto& p : stored) is_stored[p.period] = true;
   auto light_frame = [&](int m) -> Result<const engine::UsageFrame*> {
@@ -397,13 +403,19 @@ Result<json> UsageService::compute_range(int from, int to) {
     return static_cast<const engine::UsageFrame*>(&it->second);
   };
   int hist = engine::months_of_history(cfg);
+  // Fields the computation reads of the current month.
+  const engine::FieldMask needed = engine::fields_of(
+      {domain::UsageField::kBill, domain::UsageField::kStatus, domain::UsageField::kArrears, domain::UsageField::kVoiceRevenue,
+       domain::UsageField::kDataRevenue, domain::UsageField::kSmsRevenue, domain::UsageField::kOtherRevenue,
+       domain::UsageField::kDiscount, domain::UsageField::kSubsidy, domain::UsageField::kServiceCost, domain::UsageField::kMou,
+       domain::UsageField::kDataMb, domain::UsageField::kSms});
   for (const auto& p : months) {
     int m = p.period;
     // Drop frames the window has moved past (the year-ago month is read again when needed).
     for (auto it = cache.begin(); it != cache.end();) {
       it = it->first < domain::month_add(m, -hist) && it->first != domain::month_add(m, -12) ? cache.erase(it) : std::next(it);
     }
-    KAM_TRY(current, engine::read_period(*lease, Granularity::kMonth, m));
+    KAM_TRY(current, engine::read_period(*lease, Granularity::kMonth, m, needed));
     engine::MonthWindow w;
     w.month = m;
     w.current = &current;
@@ -414,12 +426,22 @@ Result<json> UsageService::compute_range(int from, int to) {
     }
     KAM_TRY(ya, light_frame(domain::month_add(m, -12)));
     w.year_ago = ya;
+    for (int k = 1; k <= hist; ++k) {
+      auto it = revenue.find(domain::month_add(m, -k));
+      w.prior_revenue.push_back(it == revenue.end() ? nullptr : &it->second);
+    }
     auto values = engine::compute_month(w, archive, cfg);
+    revenue[m] = std::move(values.revenue_by_position);
     {
       KAM_TRY(tx, db::Transaction::begin(lease));
       KAM_CHECK(engine::write_values(tx.conn(), values, clock.now()));
       KAM_CHECK(tx.commit());
     }
+    // This month is the next months' history: keep its bills and status, not the rest.
+    for (size_t i = 0; i < current.cols.size(); ++i) {
+      if (!light.test(i)) engine::Column().swap(current.cols[i]);
+    }
+    cache[m] = std::move(current);
     done.push_back(domain::month_text(m));
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

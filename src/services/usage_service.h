@@ -30,7 +30,7 @@ class UsageService {
 
   // Imports a file now (the CLI; the HTTP upload goes through submit_import). Answers the
   // import record; a file with bad rows answers it too, with status "failed" and the issues.
-  Result<json> import_file(const Actor& a, const std::string& bytes, const ImportRequest& r,
+  Result<json> import_file(const Actor& a, std::string bytes, const ImportRequest& r,
                            const std::function<void(const std::string&, size_t, size_t)>& progress = {});
   // Records an import of the file at `path` (taken over: deleted when done) and runs it in
   // the background; answers the queued import record.
@@ -64,7 +64,7 @@ class UsageService {
   Records& records() { return records_; }
 
  private:
-  Result<json> run_import(const Actor& a, int64_t import_id, const std::string& bytes, const ImportRequest& r,
+  Result<json> run_import(const Actor& a, int64_t import_id, std::string bytes, const ImportRequest& r,
                           const std::function<void(const std::string&, size_t, size_t)>& progress);
   Result<json> compute_range(int from, int to);
   Result<json> load_import(db::Connection& c, int64_t id);

@@ -30,7 +30,9 @@ ImportOptions options(int threads = 1) {
   return o;
 }
 
-const std::vector<int64_t>& col(const UsageFrame& f, UsageField id) { return f.col(id); }
+// Columns as plain vectors, for comparisons.
+std::vector<int64_t> col(const UsageFrame& f, UsageField id) { return {f.col(id).begin(), f.col(id).end()}; }
+std::vector<int64_t> vec(const Column& c) { return {c.begin(), c.end()}; }
 
 TEST(UsageImport, MonthlyRowsBecomeSortedFramesPerMonth) {
   auto dir = directory();
@@ -53,14 +55,14 @@ TEST(UsageImport, MonthlyRowsBecomeSortedFramesPerMonth) {
   ASSERT_TRUE(p.ok()) << p.error().message;
   EXPECT_EQ(p->rows_bad, 0u);
   EXPECT_EQ(p->encoding, "UTF-8");
-  ASSERT_EQ(p->frames.size(), 2u);
-  const auto& sep = p->frames[0];
+  ASSERT_EQ(p->data.periods.size(), 2u);
+  auto sep = p->data.frame(0);
   EXPECT_EQ(sep.period, 202609);
-  EXPECT_EQ(sep.member_id, (std::vector<int64_t>{1}));
+  EXPECT_EQ(vec(sep.member_id), (std::vector<int64_t>{1}));
   EXPECT_EQ(col(sep, UsageField::kBill)[0], 10005);
-  const auto& oct = p->frames[1];
-  EXPECT_EQ(oct.member_id, (std::vector<int64_t>{1, 3, 4}));  // sorted by member
-  EXPECT_EQ(oct.customer_id, (std::vector<int64_t>{100, 200, 200}));
+  auto oct = p->data.frame(1);
+  EXPECT_EQ(vec(oct.member_id), (std::vector<int64_t>{1, 3, 4}));  // sorted by member
+  EXPECT_EQ(vec(oct.customer_id), (std::vector<int64_t>{100, 200, 200}));
   EXPECT_EQ(col(oct, UsageField::kBill), (std::vector<int64_t>{12800, 8850, 300000}));
   EXPECT_EQ(col(oct, UsageField::kDataMb)[1], 1025);  // rounded
   EXPECT_EQ(col(oct, UsageField::kStatus)[0], static_cast<int64_t>(domain::MemberStatus::kSuspended));
@@ -113,7 +115,7 @@ TEST(UsageImport, UnknownNumbersCanBeSkippedButAreStillReported) {
   EXPECT_EQ(p->rows_skipped, 1u);
   ASSERT_EQ(p->issues.size(), 1u);
   EXPECT_NE(p->issues[0].reason.find("skipped"), std::string::npos);
-  EXPECT_EQ(p->frames[0].size(), 1u);
+  EXPECT_EQ(p->data.frame(0).size(), 1u);
 }
 
 TEST(UsageImport, GbkHeadersQuotesAndCrlf) {
@@ -128,11 +130,11 @@ TEST(UsageImport, GbkHeadersQuotesAndCrlf) {
   p = parse_usage(csv, dir, options());
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->rows_bad, 0u);
-  EXPECT_EQ(p->frames[0].col(UsageField::kBill)[0], 150);
+  EXPECT_EQ(p->data.frame(0).col(UsageField::kBill)[0], 150);
   // Fixed-line numbers keep their leading zero.
   auto f = parse_usage("month,number,bill\n2026-10,02512345678,1\n", dir, options());
   ASSERT_TRUE(f.ok());
-  EXPECT_EQ(f->frames[0].member_id[0], 5);
+  EXPECT_EQ(f->data.frame(0).member_id[0], 5);
 }
 
 TEST(UsageImport, WholeFileProblemsAreErrorsNamingTheField) {
@@ -154,8 +156,8 @@ TEST(UsageImport, DailyFilesUseDates) {
   ASSERT_TRUE(p.ok());
   EXPECT_TRUE(p->daily);
   EXPECT_EQ(p->rows_bad, 1u);  // the 25th is tomorrow
-  ASSERT_EQ(p->frames.size(), 1u);
-  EXPECT_EQ(p->frames[0].period, 20261120);
+  ASSERT_EQ(p->data.periods.size(), 1u);
+  EXPECT_EQ(p->data.periods[0].period, 20261120);
 }
 
 TEST(UsageImport, ThreadsChangeNothing) {
@@ -176,10 +178,11 @@ TEST(UsageImport, ThreadsChangeNothing) {
   ASSERT_TRUE(one.ok() && four.ok());
   EXPECT_EQ(one->rows_bad, four->rows_bad);  // the random numbers repeat: duplicates found either way
   EXPECT_GT(one->rows_bad, 0u);
-  ASSERT_EQ(one->frames.size(), four->frames.size());
-  for (size_t k = 0; k < one->frames.size(); ++k) {
-    EXPECT_EQ(one->frames[k].member_id, four->frames[k].member_id);
-    EXPECT_EQ(one->frames[k].cols, four->frames[k].cols);
+  ASSERT_EQ(one->data.periods.size(), four->data.periods.size());
+  for (size_t k = 0; k < one->data.periods.size(); ++k) {
+    auto a = one->data.frame(k), b = four->data.frame(k);
+    EXPECT_EQ(a.member_id, b.member_id);
+    EXPECT_EQ(a.cols, b.cols);
   }
   std::vector<size_t> l1, l4;
   for (const auto& i : one->issues) l1.push_back(i.line);
@@ -236,17 +239,17 @@ TEST(ChunkCodec, RoundTripsEveryWidthNullsAndSelectedFields) {
 
 TEST(UsageFrame, MergeTakesTheUpdateForMembersInBoth) {
   UsageFrame base, upd;
-  base.member_id = {1, 2, 4};
-  base.customer_id = {1, 1, 1};
-  upd.member_id = {2, 3};
-  upd.customer_id = {9, 9};
+  base.member_id = Column{1, 2, 4};
+  base.customer_id = Column{1, 1, 1};
+  upd.member_id = Column{2, 3};
+  upd.customer_id = Column{9, 9};
   for (auto* f : {&base, &upd}) f->fill_missing(all_fields());
-  base.col(UsageField::kBill) = {10, 20, 40};
-  upd.col(UsageField::kBill) = {21, 30};
+  base.col(UsageField::kBill) = Column{10, 20, 40};
+  upd.col(UsageField::kBill) = Column{21, 30};
   auto m = merge_frames(base, upd);
-  EXPECT_EQ(m.member_id, (std::vector<int64_t>{1, 2, 3, 4}));
-  EXPECT_EQ(m.col(UsageField::kBill), (std::vector<int64_t>{10, 21, 30, 40}));
-  EXPECT_EQ(m.customer_id, (std::vector<int64_t>{1, 9, 9, 1}));
+  EXPECT_EQ(vec(m.member_id), (std::vector<int64_t>{1, 2, 3, 4}));
+  EXPECT_EQ(col(m, UsageField::kBill), (std::vector<int64_t>{10, 21, 30, 40}));
+  EXPECT_EQ(vec(m.customer_id), (std::vector<int64_t>{1, 9, 9, 1}));
 }
 
 }  // namespace
