@@ -46,6 +46,8 @@ bool has_perm(Role r, Perm p) {
     case Perm::kUsageImport:
     case Perm::kValueConfigure:
       return r == kAdmin || r == kAnalyst;
+    case Perm::kChurnManage:
+      return r == kAdmin || r == kAnalyst || r == kSupervisor;
     case Perm::kAnalysisRead:
       return r == kAdmin || r == kAnalyst || r == kSupervisor || r == kAccountManager || r == kPhoneManager;
   }
@@ -60,7 +62,7 @@ const std::vector<std::pair<Perm, const char*>>& perm_names() {
       {Perm::kUsersManage, "users.manage"},       {Perm::kAuditRead, "audit.read"},
       {Perm::kSeePhone, "pii.phone"},             {Perm::kSeeIdNumber, "pii.id_number"},
       {Perm::kUsageImport, "usage.import"},       {Perm::kValueConfigure, "value.configure"},
-      {Perm::kAnalysisRead, "analysis.read"}};
+      {Perm::kAnalysisRead, "analysis.read"},     {Perm::kChurnManage, "churn.manage"}};
   return names;
 }
 

@@ -38,6 +38,7 @@ enum class Perm {
   kUsageImport,       // import usage files, run the value computation
   kValueConfigure,    // change the value, grading and lifecycle rules
   kAnalysisRead,      // value analysis and reports (within the customer scope)
+  kChurnManage,       // train churn models and choose the current one
 };
 
 bool has_perm(Role role, Perm perm);

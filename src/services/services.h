@@ -7,6 +7,7 @@
 #include "services/analysis_service.h"
 #include "services/archive_service.h"
 #include "services/auth_service.h"
+#include "services/churn_service.h"
 #include "services/records.h"
 #include "services/usage_service.h"
 
@@ -15,7 +16,7 @@ namespace kam::services {
 struct Services {
   Services(db::Database& database, const Clock& c)
       : db(database), clock(c), auth(database, c), records(database, c), archive(records),
-        admin(records, auth), usage(records), analysis(records) {}
+        admin(records, auth), usage(records), analysis(records), churn(records) {}
   db::Database& db;
   const Clock& clock;
   AuthService auth;
@@ -24,6 +25,7 @@ struct Services {
   AdminService admin;
   UsageService usage;
   AnalysisService analysis;
+  ChurnService churn;
 };
 
 }  // namespace kam::services

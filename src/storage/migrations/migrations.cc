@@ -3,6 +3,7 @@
 #include <set>
 
 #include "storage/migrations/m2_usage.h"
+#include "storage/migrations/m6_churn.h"
 #include "storage/migrations/schema.h"
 
 namespace kam::db {
@@ -95,6 +96,7 @@ const std::vector<Migration>& migrations() {
   static const std::vector<Migration> all = {
       {1, "foundation: accounts, archive, audit", kMigration1Foundation},
       {2, "usage, value and grading", kMigration2Usage},
+      {6, "churn propensity: models and scores", kMigration6Churn},
   };
   return all;
 }

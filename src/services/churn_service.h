@@ -1,0 +1,77 @@
+#pragma once
+// Churn propensity in the product (SPEC §3): model versions with their cross-validated figures
+// and lift chart, one of them current; monthly scores per customer (and member) with the
+// factors behind each score; the "why at risk" panel of the 360 view.
+//
+// Who may do what: analysts, admins and supervisors train models and choose the current one
+// (churn.manage); everyone with analysis.read sees the model list; a score is read within the
+// customer scope (another manager's customer is not found).
+//
+// The engine trains from stored usage and archive history and scores after its monthly run:
+//   auto d = churn::make_dataset(features, labels, "churned_within_3_months");
+//   s.churn.train_from_dataset(Actor::system("engine"), *d, {.name = "usage 2026-11"});
+//   s.churn.score_customers(Actor::system("engine"), 202611, table);
+
+#include <optional>
+#include <string_view>
+
+#include "churn/model.h"
+#include "services/records.h"
+
+namespace kam::services {
+
+// Features of the rows to score, and whom each row is about.
+struct ScoringTable {
+  churn::FeatureTable features;
+  std::vector<int64_t> customer_ids;               // one per row
+  std::vector<std::optional<int64_t>> member_ids;  // empty, or one per row (nullopt: the customer)
+};
+
+struct TrainRequest {
+  std::string name;          // shown in the model list; default: source and date
+  std::string label_column;  // CSV uploads: the label column
+  std::string id_column;     // CSV uploads: the id column (optional)
+  int folds = 5;
+  uint64_t seed = 42;
+};
+
+class ChurnService {
+ public:
+  explicit ChurnService(Records& records);
+
+  Result<json> list_models(const Actor& a);
+  Result<json> get_model(const Actor& a, int64_t id);
+  // Trains on an uploaded CSV (UTF-8 or GBK) and stores the new version. The first model
+  // becomes current; later ones wait for activate().
+  Result<json> train_from_csv(const Actor& a, std::string_view csv, const TrainRequest& r);
+  // Trains on a dataset the caller built (the engine's usage and archive history).
+  Result<json> train_from_dataset(const Actor& a, const churn::Dataset& d, const TrainRequest& r,
+                                  std::string_view source = "usage");
+  Result<json> activate(const Actor& a, int64_t id);
+
+  // Scores every row with the current model and replaces the month's scores (YYYYMM) in one
+  // transaction. Answers {month, model_id, rows, rows_with_notes, warnings, seconds}.
+  Result<json> score_customers(const Actor& a, int month, const ScoringTable& t);
+  // Scores an uploaded table (CSV, UTF-8 or GBK) with a customer_id column (KAM's customer
+  // id), an optional member_id column and the model's feature columns; unknown customers or
+  // members are refused naming their lines. Then as score_customers.
+  Result<json> score_csv(const Actor& a, int month, std::string_view csv);
+  // The latest score of a customer with its factors, its percentile in that month, its
+  // history and its riskiest members.
+  Result<json> customer_churn(const Actor& a, int64_t customer_id);
+  // The current model, or nullopt when there is none.
+  Result<std::optional<churn::Model>> current_model();
+
+  // XGBoost threads for training inside the server (default: all cores but one).
+  void set_threads(int n) { threads_ = n; }
+
+ private:
+  Result<json> store_model(const Actor& a, const churn::Dataset& d, const churn::Trained& t,
+                           const TrainRequest& r, std::string_view source);
+  Result<json> load_model_json(db::Connection& c, int64_t id);
+
+  Records& records_;
+  int threads_;
+};
+
+}  // namespace kam::services
