@@ -188,6 +188,17 @@ test('English is one click away, and Chinese one click back', async () => {
   assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
 });
 
+test('a manager creates a customer and lands on its 360 view', async () => {
+  await page.click('.el-menu-item:has-text("客户档案")');
+  await page.click('[data-test=new-customer-open]');
+  const name = `南京测试科技有限公司${Date.now() % 100000}`;
+  await page.fill('input[data-test=new-customer-name]', name);
+  await page.click('[data-test=new-customer-save]');
+  await page.waitForURL(/\/customers\/\d+$/);
+  await page.locator('[data-test=customer-name]', { hasText: name }).waitFor();
+  assert.equal(await page.innerText('[data-test=account-manager]'), state.m1.user.display_name);
+});
+
 test('another manager’s customer cannot be opened', async () => {
   await page.goto(`${BASE}/customers/${state.theirs.id}`);
   const notFound = page.locator('[data-test=not-found]');

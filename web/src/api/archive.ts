@@ -7,6 +7,7 @@ import type {
 export const archiveApi = {
   workbench: () => api.get<Workbench>('/workbench'),
   customers: (q: Query, signal?: AbortSignal) => api.get<Page<Customer>>('/customers', q, signal),
+  createCustomer: (body: Partial<Customer>) => api.post<Customer>('/customers', body),
   customer: (id: number) => api.get<Customer>(`/customers/${id}`),
   updateCustomer: (id: number, patch: Partial<Customer> & { version: number }) => api.patch<Customer>(`/customers/${id}`, patch),
   overview: (id: number) => api.get<Overview>(`/customers/${id}/overview`),

@@ -233,6 +233,7 @@ const en: MessageSchema = {
     city: 'City / district',
     sortHint: 'Click a column title to sort',
     copyLink: 'Copy link',
+    new: 'New customer',
     linkCopied: 'Link copied; send it to a colleague',
   },
   c360: {

@@ -233,6 +233,7 @@ const zhCN = {
     city: '城市 / 区县',
     sortHint: '点击列标题排序',
     copyLink: '复制链接',
+    new: '新建客户',
     linkCopied: '链接已复制，可发送给同事',
   },
   c360: {
