@@ -21,6 +21,7 @@ export const archiveApi = {
   assignments: (id: number) => api.get<Page<Assignment>>(`/customers/${id}/assignments`),
   startHandover: (id: number, body: { role: string; to_user_id: number; reason: string }) =>
     api.post<Handover>(`/customers/${id}/handovers`, body),
+  handovers: (status: string) => api.get<Page<Handover>>('/handovers', { status }),
   handover: (id: number) => api.get<Handover>(`/handovers/${id}`),
   tickHandoverItem: (id: number, itemId: number, done: boolean, note?: string) =>
     api.patch<Handover>(`/handovers/${id}/items/${itemId}`, note ? { done, note } : { done }),

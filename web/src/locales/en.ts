@@ -198,6 +198,7 @@ const en: MessageSchema = {
     groups: 'Groups',
     individuals: 'Individuals',
     openHandovers: 'Open handovers',
+    toMe: 'to me',
     dueSteps: 'Next steps due',
     overdueSteps: 'Overdue next steps',
     byStatus: 'By status',

@@ -198,6 +198,7 @@ const zhCN = {
     groups: '集团客户',
     individuals: '个人客户',
     openHandovers: '进行中的交接',
+    toMe: '移交给我',
     dueSteps: '近期待办',
     overdueSteps: '已逾期待办',
     byStatus: '按状态',
