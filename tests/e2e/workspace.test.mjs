@@ -175,6 +175,21 @@ test('a contact record added in the quick form appears on the timeline', async (
   await screenshot(page, '08-timeline');
 });
 
+test('a key person added in the dialog joins the decision chain', async () => {
+  await page.click('.el-tabs__item:has-text("关键人与决策链")');
+  await page.click('[data-test=kp-add]');
+  const dialog = page.locator('[data-test=key-person-dialog]');
+  await page.fill('input[data-test=kp-name]', '周敏');
+  const boss = (await state.m1.get(`/api/v1/customers/${state.mine.id}/key-persons`)).body.items[0];
+  await choose(dialog.locator('[data-test=kp-reports-to]'), boss.name);
+  await page.click('[data-test=kp-save]');
+  const row = page.locator('.el-table__row', { hasText: '周敏' });
+  await row.waitFor();
+  assert.match(await row.innerText(), new RegExp(boss.name));
+  const stored = (await state.m1.get(`/api/v1/customers/${state.mine.id}/key-persons`)).body.items.find((k) => k.name === '周敏');
+  assert.equal(stored.reports_to_id, boss.id);
+});
+
 test('English is one click away, and Chinese one click back', async () => {
   await page.click('[data-test=locale-toggle]');
   await page.waitForSelector('.el-tabs__item:has-text("Contact timeline")');

@@ -271,7 +271,7 @@ const en: MessageSchema = {
     kp: {
       name: 'Name', title: 'Title', department: 'Department', level: 'Level', attitude: 'Attitude', relationship: 'Relationship',
       owner: 'Owner (our side)', birthday: 'Birthday', phone: 'Phone', email: 'Email', last_contact_at: 'Last contact', senior: 'Senior',
-      reports_to: 'Reports to', hobbies: 'Hobbies',
+      reports_to: 'Reports to', hobbies: 'Hobbies', add: 'Add key person', edit: 'Edit key person', ownerDefault: 'By the tiering rule',
     },
     graph: 'Decision chain',
     graphHint: 'Arrows point to whom a person reports; colour is attitude, size is level, a thicker gold ring is a stronger relationship.',

@@ -271,7 +271,7 @@ const zhCN = {
     kp: {
       name: '姓名', title: '职务', department: '部门', level: '层级', attitude: '态度', relationship: '关系强度',
       owner: '我方负责人', birthday: '生日', phone: '电话', email: '邮箱', last_contact_at: '最近接触', senior: '高层',
-      reports_to: '汇报对象', hobbies: '爱好',
+      reports_to: '汇报对象', hobbies: '爱好', add: '新增关键人', edit: '编辑关键人', ownerDefault: '按分层规则自动指定',
     },
     graph: '决策链图',
     graphHint: '箭头由下属指向上级；颜色表示态度，节点大小表示层级，金色外圈越粗关系越强。',
