@@ -187,6 +187,9 @@ const en: MessageSchema = {
     done: 'Done',
     note: 'Note',
     version: 'Version',
+    current_password: 'Current password',
+    new_password: 'New password',
+    reason: 'Reason',
   },
   workbench: {
     title: 'Workbench',

@@ -187,6 +187,9 @@ const zhCN = {
     done: '已完成',
     note: '备注',
     version: '版本',
+    current_password: '当前密码',
+    new_password: '新密码',
+    reason: '原因',
   },
   workbench: {
     title: '工作台',

@@ -11,19 +11,19 @@ const t = (k: string, p?: Record<string, unknown>) => (p ? i18n.global.t(k, p) :
 export const isVersionConflict = (e: unknown) => e instanceof ApiError && e.status === 409 && e.field === 'version';
 
 /** One sentence for a failure: what went wrong in the user's language, then the API's detail. */
-export function errorText(e: unknown): string {
+export function errorText(e: unknown, entity?: string): string {
   if (!(e instanceof ApiError)) return t('errors.internal');
   const head = t(`errors.${e.code}`);
   if (e.code === 'invalid' || e.code === 'conflict') {
-    const detail = e.field ? t('errors.field', { field: fieldLabel(e.field), message: e.message }) : e.message;
+    const detail = e.field ? t('errors.field', { field: fieldLabel(e.field, entity), message: e.message }) : e.message;
     return `${head}: ${detail}`;
   }
   return head;
 }
 
 /** Shows a failure as a toast. */
-export function toastError(e: unknown) {
-  ElMessage({ type: 'error', message: errorText(e), showClose: true, duration: 6000 });
+export function toastError(e: unknown, entity?: string) {
+  ElMessage({ type: 'error', message: errorText(e, entity), showClose: true, duration: 6000 });
 }
 
 /** The 409 dialog: tells the user someone else changed the record and offers to reload it. */
@@ -42,7 +42,7 @@ export async function offerReload(reload: () => unknown) {
  * Field-level errors for a form: `errors.x` feeds `<el-form-item :error>`. `handle` puts an
  * API error on its field (or returns false when it names none).
  */
-export function useFieldErrors() {
+export function useFieldErrors(entity?: string) {
   const errors = reactive<Record<string, string>>({});
   function clear() {
     for (const k of Object.keys(errors)) delete errors[k];
@@ -55,7 +55,7 @@ export function useFieldErrors() {
     }
     return false;
   }
-  return { errors, clear, handle };
+  return { errors, clear, handle, entity };
 }
 
 /**
@@ -72,7 +72,7 @@ export async function saveWith<T>(fields: ReturnType<typeof useFieldErrors> | nu
       return undefined;
     }
     fields?.handle(e);
-    toastError(e);
+    toastError(e, fields?.entity);
     return undefined;
   }
 }
