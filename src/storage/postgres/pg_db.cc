@@ -3,6 +3,7 @@
 
 #include <libpq-fe.h>
 
+#include <charconv>
 #include <unordered_map>
 
 #include "storage/pool.h"
@@ -211,7 +212,10 @@ class PgConnection final : public Connection {
       if (auto n = std::get_if<int64_t>(&v)) {
         texts[i] = std::to_string(*n);
       } else if (auto d = std::get_if<double>(&v)) {
-        texts[i] = std::to_string(*d);
+        // Shortest text that reads back as the same double (std::to_string keeps 6 decimals).
+        char buf[32];
+        auto res = std::to_chars(buf, buf + sizeof buf, *d);
+        texts[i].assign(buf, res.ptr);
       } else {
         texts[i] = std::get<std::string>(v);
       }
