@@ -243,16 +243,22 @@ Result<json> ChurnService::score_customers(const Actor& a, int month, const Scor
   if (!t.member_ids.empty() && t.member_ids.size() != n)
     return Error::invalid("member_ids", "need one entry per row, or none");
   auto t0 = std::chrono::steady_clock::now();
-  KAM_TRY(lease, records_.db().acquire());
-  KAM_TRY(row, lease->query_one("SELECT id, model FROM churn_models WHERE is_current = 1"));
-  if (!row) return Error::conflict("there is no current churn model: train one and activate it");
-  int64_t model_id = row->i64(0);
-  KAM_TRY(model, churn::Model::from_bytes(row->blob(1)));
+  int64_t model_id = 0;
+  std::optional<churn::Model> model;
+  {  // no pool connection is held while scoring
+    KAM_TRY(lease, records_.db().acquire());
+    KAM_TRY(row, lease->query_one("SELECT id, model FROM churn_models WHERE is_current = 1"));
+    if (!row) return Error::conflict("there is no current churn model: train one and activate it");
+    model_id = row->i64(0);
+    KAM_TRY(m, churn::Model::from_bytes(row->blob(1)));
+    model.emplace(std::move(m));
+  }
   churn::ScoreOptions so;
   so.threads = threads_;
-  KAM_TRY(scored, model.score(t.features, so));
+  KAM_TRY(scored, model->score(t.features, so));
   const Clock& clock = records_.clock();
   int64_t now = clock.now();
+  KAM_TRY(lease, records_.db().acquire());
   KAM_TRY(tx, db::Transaction::begin(lease));
   KAM_CHECK(tx->exec("DELETE FROM churn_scores WHERE month = ?", {static_cast<int64_t>(month)}));
   constexpr size_t kBatch = 200;  // rows per INSERT: 7 parameters each
@@ -270,7 +276,7 @@ Result<json> ChurnService::score_customers(const Actor& a, int month, const Scor
     }
     KAM_CHECK(tx->exec(sql, p));
   }
-  json warnings = scored.report.summary(model.schema());
+  json warnings = scored.report.summary(model->schema());
   KAM_CHECK(write_audit(tx.conn(), clock, a, "score", "churn_model", model_id, nullptr,
                         {{"month", domain::month_text(month)},
                          {"rows", n},
