@@ -374,6 +374,20 @@ Result<json> ChurnService::score_csv(const Actor& a, int month, std::string_view
   return score_customers(a, month, t);
 }
 
+Result<MonthScores> ChurnService::latest_scores(db::Connection& c, int month) {
+  MonthScores out;
+  KAM_TRY(row, c.query_one("SELECT MAX(month) FROM churn_scores WHERE month <= ?",
+                           {static_cast<int64_t>(month)}));
+  if (!row || row->is_null(0)) return out;
+  out.month = static_cast<int>(row->i64(0));
+  KAM_TRY(rows, c.query("SELECT customer_id, member_id, score FROM churn_scores WHERE month = ? "
+                        "ORDER BY customer_id, member_id",
+                        {static_cast<int64_t>(out.month)}));
+  out.scores.reserve(rows.size());
+  for (const auto& r : rows) out.scores.push_back({r.i64(0), r.opt_i64(1), r.f64(2)});
+  return out;
+}
+
 Result<json> ChurnService::customer_churn(const Actor& a, int64_t customer_id) {
   if (!a.can(Perm::kAnalysisRead)) return Error::forbidden("your role cannot read churn scores");
   KAM_TRY(lease, records_.db().acquire());

@@ -27,6 +27,17 @@ struct ScoringTable {
   std::vector<std::optional<int64_t>> member_ids;  // empty, or one per row (nullopt: the customer)
 };
 
+// One stored score, as the alert engine reads them (field churn_score).
+struct StoredScore {
+  int64_t customer_id = 0;
+  std::optional<int64_t> member_id;  // nullopt: the customer's own score
+  double score = 0;
+};
+struct MonthScores {
+  int month = 0;  // YYYYMM the scores are of; 0 when there are none
+  std::vector<StoredScore> scores;
+};
+
 struct TrainRequest {
   std::string name;          // shown in the model list; default: source and date
   std::string label_column;  // CSV uploads: the label column
@@ -59,6 +70,9 @@ class ChurnService {
   // The latest score of a customer with its factors, its percentile in that month, its
   // history and its riskiest members.
   Result<json> customer_churn(const Actor& a, int64_t customer_id);
+  // The scores of `month`, or of the latest month scored before it (alert rules of a run month
+  // use the freshest scores there are). Runs on the caller's connection.
+  static Result<MonthScores> latest_scores(db::Connection& c, int month);
   // The current model, or nullopt when there is none.
   Result<std::optional<churn::Model>> current_model();
 

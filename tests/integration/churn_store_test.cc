@@ -83,6 +83,14 @@ TEST_P(ChurnStoreTest, EngineTrainsScoresAndManagersReadWithinScope) {
   ASSERT_TRUE(s_->churn.score_customers(analyst, 202610, t).ok());
   EXPECT_EQ(count("churn_scores"), 4);
 
+  // What the alert engine reads for churn_score: the freshest month at or before the run month.
+  auto lease2 = db_->acquire();
+  auto latest = services::ChurnService::latest_scores(**lease2, 202612);
+  ASSERT_TRUE(latest.ok()) << latest.error().message;
+  EXPECT_EQ(latest->month, 202610);
+  ASSERT_EQ(latest->scores.size(), 4u);
+  EXPECT_EQ(services::ChurnService::latest_scores(**lease2, 202609)->month, 0);
+
   auto m1 = actor("manager1");
   auto why = s_->churn.customer_churn(m1, a);
   ASSERT_TRUE(why.ok()) << why.error().message;
