@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/cli.h"
+#include "demo/demo_care.h"
 #include "demo/demo_data.h"
 #include "domain/usage_fields.h"
 #include "http/api.h"
@@ -59,6 +60,10 @@ int demo_data(const Cli& cli, const demo::DemoOptions& o, int usage_months, bool
     std::cout << "demo usage: " << usage->rows << " member-months (" << domain::month_text(usage->first_month) << " to "
               << domain::month_text(usage->last_month) << "), value computed, in " << usecs << " s\n";
   }
+  auto care = demo::load_demo_care(**database, Clock::system(), o.seed);
+  if (!care) return fail(care.error());
+  std::cout << "demo care: " << care->packages << " tariff packages, " << care->cdr_rows << " call records ("
+            << care->candidates << " family-plan candidates), " << care->care_tasks << " care tasks\n";
   std::cout << "demo data loaded in " << secs << " s: " << summary->groups << " groups, " << summary->individuals
             << " individual subscribers, " << summary->members << " members, " << summary->key_persons << " key persons, "
             << summary->contacts << " contact records, " << summary->users << " users\n\n"

@@ -48,6 +48,12 @@ bool has_perm(Role r, Perm p) {
       return r == kAdmin || r == kAnalyst;
     case Perm::kChurnManage:
       return r == kAdmin || r == kAnalyst || r == kSupervisor;
+    case Perm::kCareWork:
+      return r == kAdmin || r == kSupervisor || r == kAccountManager || r == kPhoneManager;
+    case Perm::kCareManage:
+      return r == kAdmin || r == kSupervisor;
+    case Perm::kTariffManage:
+      return r == kAdmin || r == kAnalyst;
     case Perm::kAnalysisRead:
       return r == kAdmin || r == kAnalyst || r == kSupervisor || r == kAccountManager || r == kPhoneManager;
   }
@@ -62,7 +68,9 @@ const std::vector<std::pair<Perm, const char*>>& perm_names() {
       {Perm::kUsersManage, "users.manage"},       {Perm::kAuditRead, "audit.read"},
       {Perm::kSeePhone, "pii.phone"},             {Perm::kSeeIdNumber, "pii.id_number"},
       {Perm::kUsageImport, "usage.import"},       {Perm::kValueConfigure, "value.configure"},
-      {Perm::kAnalysisRead, "analysis.read"},     {Perm::kChurnManage, "churn.manage"}};
+      {Perm::kAnalysisRead, "analysis.read"},     {Perm::kChurnManage, "churn.manage"},
+      {Perm::kCareWork, "care.work"},             {Perm::kCareManage, "care.manage"},
+      {Perm::kTariffManage, "tariff.manage"}};
   return names;
 }
 

@@ -39,6 +39,9 @@ enum class Perm {
   kValueConfigure,    // change the value, grading and lifecycle rules
   kAnalysisRead,      // value analysis and reports (within the customer scope)
   kChurnManage,       // train churn models and choose the current one
+  kCareWork,          // work care tasks (done / skipped) within the customer scope
+  kCareManage,        // generate care tasks, change the care and family-plan configuration
+  kTariffManage,      // maintain the tariff package catalogue
 };
 
 bool has_perm(Role role, Perm perm);

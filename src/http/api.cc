@@ -78,6 +78,7 @@ Api::Api(services::Services& s, ApiOptions options) : s_(s), options_(std::move(
   add_admin_routes();
   add_usage_routes();
   add_churn_routes();
+  add_care_routes();
   router_.add("GET", "/api/v1/openapi.json",
               {.summary = "This API's OpenAPI 3.1 description", .tag = "meta", .response_schema = "OpenApi"},
               [this](Context&) { return Response::json_body(openapi()); }, false);

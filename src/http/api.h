@@ -52,6 +52,7 @@ class Api {
   void add_admin_routes();
   void add_usage_routes();
   void add_churn_routes();
+  void add_care_routes();
 
   services::Services& s_;
   ApiOptions options_;

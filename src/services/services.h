@@ -7,8 +7,11 @@
 #include "services/analysis_service.h"
 #include "services/archive_service.h"
 #include "services/auth_service.h"
+#include "services/care_service.h"
 #include "services/churn_service.h"
+#include "services/family_plan_service.h"
 #include "services/records.h"
+#include "services/tariff_service.h"
 #include "services/usage_service.h"
 
 namespace kam::services {
@@ -16,7 +19,8 @@ namespace kam::services {
 struct Services {
   Services(db::Database& database, const Clock& c)
       : db(database), clock(c), auth(database, c), records(database, c), archive(records),
-        admin(records, auth), usage(records), analysis(records), churn(records) {}
+        admin(records, auth), usage(records), analysis(records), churn(records),
+        care(records), tariff(records), family_plan(records) {}
   db::Database& db;
   const Clock& clock;
   AuthService auth;
@@ -26,6 +30,9 @@ struct Services {
   UsageService usage;
   AnalysisService analysis;
   ChurnService churn;
+  CareService care;
+  TariffService tariff;
+  FamilyPlanService family_plan;
 };
 
 }  // namespace kam::services

@@ -65,15 +65,6 @@ constexpr const char* kImportColumns =
 
 UsageService::UsageService(Records& records) : records_(records) {}
 
-UsageService::~UsageService() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (worker_.joinable()) worker_.join();
-}
-
 Result<json> UsageService::load_import(db::Connection& c, int64_t id) {
   KAM_TRY(row, c.query_one(std::string("SELECT ") + kImportColumns + " FROM usage_imports WHERE id = ?", {id}));
   if (!row) return Error::not_found("usage import");
@@ -237,62 +228,36 @@ Result<json> UsageService::submit_import(const Actor& a, const std::filesystem::
     KAM_TRY(rec, load_import(*lease, id));
     out = rec;
   }
-  {
-    std::lock_guard lock(mu_);
-    jobs_.push_back({a, id, path, r});
-    if (!worker_.joinable()) worker_ = std::thread([this] { worker_loop(); });
-  }
-  cv_.notify_all();
+  jobs_.submit([this, a, id, path, r] { run_job(a, id, path, r); });
   return out;
 }
 
-void UsageService::worker_loop() {
-  for (;;) {
-    Job job;
-    {
-      std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
-      if (stopping_) return;
-      job = std::move(jobs_.front());
-      jobs_.pop_front();
-      busy_ = true;
-    }
-    std::string bytes;
-    {
-      std::ifstream in(job.path, std::ios::binary | std::ios::ate);
-      bytes.resize(in ? static_cast<size_t>(in.tellg()) : 0);
-      in.seekg(0);
-      in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    }
-    std::error_code ec;
-    std::filesystem::remove(job.path, ec);
-    {
-      auto lease = records_.db().acquire();
-      if (lease) {
-        (void)(*lease)->exec("UPDATE usage_imports SET status = 'running', started_at = ? WHERE id = ?",
-                             {records_.clock().now(), job.id});
-      }
-    }
-    auto r = run_import(job.actor, job.id, std::move(bytes), job.request, {});
-    if (!r) {
-      spdlog::error("usage import {} failed: {}", job.id, r.error().message);
-      auto lease = records_.db().acquire();
-      if (lease) {
-        (void)(*lease)->exec("UPDATE usage_imports SET status = 'failed', phase = NULL, message = ?, finished_at = ? WHERE id = ?",
-                             {r.error().message, records_.clock().now(), job.id});
-      }
-    }
-    {
-      std::lock_guard lock(mu_);
-      busy_ = false;
-    }
-    cv_.notify_all();
+void UsageService::run_job(const Actor& a, int64_t id, const std::filesystem::path& path, const ImportRequest& r) {
+  std::string bytes;
+  {
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
+    bytes.resize(in ? static_cast<size_t>(in.tellg()) : 0);
+    in.seekg(0);
+    in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   }
-}
-
-void UsageService::wait_idle() {
-  std::unique_lock lock(mu_);
-  cv_.wait(lock, [&] { return jobs_.empty() && !busy_; });
+  std::error_code ec;
+  std::filesystem::remove(path, ec);
+  {
+    auto lease = records_.db().acquire();
+    if (lease) {
+      (void)(*lease)->exec("UPDATE usage_imports SET status = 'running', started_at = ? WHERE id = ?",
+                           {records_.clock().now(), id});
+    }
+  }
+  auto result = run_import(a, id, std::move(bytes), r, {});
+  if (!result) {
+    spdlog::error("usage import {} failed: {}", id, result.error().message);
+    auto lease = records_.db().acquire();
+    if (lease) {
+      (void)(*lease)->exec("UPDATE usage_imports SET status = 'failed', phase = NULL, message = ?, finished_at = ? WHERE id = ?",
+                           {result.error().message, records_.clock().now(), id});
+    }
+  }
 }
 
 Result<json> UsageService::get_import(const Actor& a, int64_t id) {

@@ -4,15 +4,12 @@
 // usage and value back for a customer or a member. Analysis across customers is in
 // AnalysisService.
 
-#include <condition_variable>
-#include <deque>
 #include <filesystem>
 #include <functional>
-#include <mutex>
-#include <thread>
 
 #include "domain/value_rules.h"
 #include "engine/usage_store.h"
+#include "services/job_queue.h"
 #include "services/records.h"
 
 namespace kam::services {
@@ -26,7 +23,6 @@ struct ImportRequest {
 class UsageService {
  public:
   explicit UsageService(Records& records);
-  ~UsageService();
 
   // Imports a file now (the CLI; the HTTP upload goes through submit_import). Answers the
   // import record; a file with bad rows answers it too, with status "failed" and the issues.
@@ -38,7 +34,7 @@ class UsageService {
   Result<json> get_import(const Actor& a, int64_t id);
   Result<json> list_imports(const Actor& a, int limit);
   // Waits until no background import is queued or running (tests, shutdown).
-  void wait_idle();
+  void wait_idle() { jobs_.wait_idle(); }
 
   // Recomputes value, grading and lifecycle for the stored months in [from, to] (YYYYMM; 0 =
   // first / last stored).
@@ -68,23 +64,11 @@ class UsageService {
                           const std::function<void(const std::string&, size_t, size_t)>& progress);
   Result<json> compute_range(int from, int to);
   Result<json> load_import(db::Connection& c, int64_t id);
-  void worker_loop();
+  void run_job(const Actor& a, int64_t id, const std::filesystem::path& path, const ImportRequest& r);
 
   Records& records_;
   std::vector<std::function<void(int)>> after_compute_;
-
-  struct Job {
-    Actor actor;
-    int64_t id;
-    std::filesystem::path path;
-    ImportRequest request;
-  };
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<Job> jobs_;  // guarded by mu_
-  bool busy_ = false;     // guarded by mu_
-  bool stopping_ = false; // guarded by mu_
-  std::thread worker_;
+  JobQueue jobs_;  // last: stopped before the members its jobs use
 };
 
 }  // namespace kam::services

@@ -4,6 +4,7 @@
 
 #include "storage/migrations/m2_usage.h"
 #include "storage/migrations/m6_churn.h"
+#include "storage/migrations/m7_care.h"
 #include "storage/migrations/schema.h"
 
 namespace kam::db {
@@ -97,6 +98,7 @@ const std::vector<Migration>& migrations() {
       {1, "foundation: accounts, archive, audit", kMigration1Foundation},
       {2, "usage, value and grading", kMigration2Usage},
       {6, "churn propensity: models and scores", kMigration6Churn},
+      {7, "care calendar, tariff catalogue, call-detail aggregates", kMigration7Care},
   };
   return all;
 }
