@@ -17,7 +17,9 @@ before(async () => {
     if (ov.members.items.length && ov.key_persons.length && ov.contracts.length && ov.contacts.length && ov.needs.length) break;
   }
   ids = { customer: customer.id, member: ov.members.items[0]?.id, key_person: ov.key_persons[0]?.id,
-          contract: ov.contracts[0]?.id, contact: ov.contacts[0]?.id, need: ov.needs[0]?.id ?? ov.contacts[0]?.id };
+          contract: ov.contracts[0]?.id, contact: ov.contacts[0]?.id, need: ov.needs[0]?.id ?? ov.contacts[0]?.id,
+          care_task: (await admin.get('/api/v1/care-tasks?limit=1')).body.items[0]?.id ?? 1,
+          tariff_package: (await admin.get('/api/v1/tariff-packages?limit=1')).body.items[0]?.id ?? 1 };
 });
 after(async () => { await kam.stop(); });
 
@@ -40,6 +42,8 @@ function concrete(p) {
           .replace('/contracts/{id}', `/contracts/${ids.contract}`)
           .replace('/contacts/{id}', `/contacts/${ids.contact}`)
           .replace('/needs/{id}', `/needs/${ids.need ?? 1}`)
+          .replace('/care-tasks/{id}', `/care-tasks/${ids.care_task}`)
+          .replace('/tariff-packages/{id}', `/tariff-packages/${ids.tariff_package}`)
           .replace('/users/{id}', '/users/1').replace('/teams/{id}', '/teams/1')
           .replace('/handovers/{id}/items/{item_id}', '/handovers/999999/items/1')
           .replace('/handovers/{id}', '/handovers/999999');
