@@ -104,9 +104,62 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   return parsed as T;
 }
 
+/** A binary download (an export): the bytes, or the API's error like any other call. */
+export async function requestBlob(path: string): Promise<Blob> {
+  let res: Response;
+  try {
+    res = await fetch('/api/v1' + path, { credentials: 'same-origin' });
+  } catch (err) {
+    throw new ApiError(0, 'network', (err as Error).message || 'network error');
+  }
+  if (!res.ok) {
+    let parsed: unknown = null;
+    try {
+      parsed = JSON.parse(await res.text());
+    } catch {
+      parsed = null;
+    }
+    if (res.status === 401) onUnauthenticated();
+    throw toApiError(res.status, parsed, res.headers.get('x-request-id'));
+  }
+  return res.blob();
+}
+
+/**
+ * Uploads a file as the raw request body (not multipart), reporting upload progress: fetch
+ * cannot tell how much of a body has been sent, XMLHttpRequest can.
+ */
+export function uploadFile<T>(path: string, file: Blob, contentType: string,
+  onProgress?: (loaded: number, total: number) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/api/v1' + path);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('content-type', contentType);
+    xhr.setRequestHeader('accept', 'application/json');
+    if (onProgress) xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
+    xhr.onerror = () => reject(new ApiError(0, 'network', 'network error'));
+    xhr.onabort = () => reject(new ApiError(0, 'network', 'upload aborted'));
+    xhr.onload = () => {
+      let parsed: unknown = null;
+      try {
+        parsed = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+      } catch {
+        parsed = null;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) return resolve(parsed as T);
+      if (xhr.status === 401) onUnauthenticated();
+      reject(toApiError(xhr.status, parsed, xhr.getResponseHeader('x-request-id')));
+    };
+    xhr.send(file);
+  });
+}
+
 export const api = {
   get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>('GET', path, { query, signal }),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, { body }),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
   del: <T>(path: string) => request<T>('DELETE', path),
+  blob: (path: string) => requestBlob(path),
 };

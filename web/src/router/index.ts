@@ -4,7 +4,7 @@ import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { setUnauthenticatedHandler } from '@/api/client';
 import { useSessionStore } from '@/stores/session';
 import { i18n } from '@/locales';
-import { allowed, homePath, pages } from './pages';
+import { forbiddenPage, homePath, pages } from './pages';
 
 const appRoutes: RouteRecordRaw[] = pages.map((p) => ({
   path: p.path,
@@ -36,13 +36,12 @@ router.beforeEach(async (to) => {
     return true;
   }
   if (!session.signedIn) return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } };
-  const page = pages.find((p) => p.name === to.name);
-  if (page && !allowed(page, session.can)) return { name: 'not-found', params: { pathMatch: to.path.slice(1).split('/') } };
+  // A page the role may not use stays at its address; the shell shows "forbidden" instead of it.
   return true;
 });
 
 router.afterEach((to) => {
-  const key = to.meta.title as string | undefined;
+  const key = forbiddenPage(to.name, useSessionStore().can) ? 'errors.forbiddenTitle' : (to.meta.title as string | undefined);
   const t = i18n.global.t;
   document.title = key ? `${t(key)} · ${t('app.short')}` : t('app.short');
 });

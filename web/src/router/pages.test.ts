@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { homePath, menuFor, pages } from './pages';
+import { forbiddenPage, homePath, menuFor, pages } from './pages';
 
 const perms = (...p: string[]) => (x: string) => p.includes(x);
 
@@ -18,6 +18,19 @@ describe('the page table', () => {
   it('sends a role without pages to its account', () => {
     expect(menuFor(perms()).map((m) => m.key)).toEqual(['account']);
     expect(homePath(perms())).toBe('/account');
+  });
+  it('gives managers the analysis and the rules, analysts the import too', () => {
+    const manager = menuFor(perms('archive.read', 'archive.write', 'analysis.read'));
+    expect(manager.find((m) => m.key === 'value')!.children!.map((c) => c.key)).toEqual(['analysis', 'value-rules']);
+    const analyst = menuFor(perms('archive.read', 'analysis.read', 'usage.import', 'value.configure'));
+    expect(analyst.map((m) => m.key)).toEqual(['workbench', 'customers', 'value', 'account']);
+    expect(analyst.find((m) => m.key === 'value')!.children!.map((c) => c.key)).toEqual(['analysis', 'usage-imports', 'value-rules']);
+  });
+  it('names the page a role may not open, and only that', () => {
+    expect(forbiddenPage('usage-imports', perms('archive.read', 'analysis.read'))?.path).toBe('/usage/imports');
+    expect(forbiddenPage('usage-imports', perms('usage.import'))).toBeNull();
+    expect(forbiddenPage('not-found', perms())).toBeNull();
+    expect(forbiddenPage('account', perms())).toBeNull();
   });
   it('has unique names and paths', () => {
     expect(new Set(pages.map((p) => p.name)).size).toBe(pages.length);

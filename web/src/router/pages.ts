@@ -3,7 +3,9 @@
 // the router and the menu are built from this list.
 import type { Component } from 'vue';
 import type { RouteComponent } from 'vue-router';
-import { DataBoard, OfficeBuilding, Setting, User, UserFilled, Files, MapLocation } from '@element-plus/icons-vue';
+import {
+  DataAnalysis, DataBoard, OfficeBuilding, Operation, Setting, TrendCharts, Upload, User, UserFilled, Files, MapLocation,
+} from '@element-plus/icons-vue';
 
 export interface MenuEntry {
   /** Message key of the label. */
@@ -27,6 +29,7 @@ export interface PageDef {
 }
 
 export const MENU_GROUPS: Record<string, { label: string; icon: Component; order: number }> = {
+  value: { label: 'menu.value', icon: TrendCharts, order: 30 },
   admin: { label: 'menu.admin', icon: Setting, order: 90 },
 };
 
@@ -44,6 +47,22 @@ export const pages: PageDef[] = [
   {
     name: 'customer', path: '/customers/:id(\\d+)', title: 'menu.customers', perm: 'archive.read',
     component: () => import('@/views/customers/CustomerView.vue'),
+  },
+  {
+    name: 'analysis', path: '/analysis', title: 'menu.analysis', perm: 'analysis.read',
+    component: () => import('@/views/analysis/AnalysisView.vue'),
+    menu: { label: 'menu.analysis', icon: DataAnalysis, order: 10, group: 'value' },
+  },
+  {
+    name: 'usage-imports', path: '/usage/imports', title: 'menu.usageImport', perm: 'usage.import',
+    component: () => import('@/views/usage/UsageImportView.vue'),
+    menu: { label: 'menu.usageImport', icon: Upload, order: 20, group: 'value' },
+  },
+  {
+    // Everyone with the analysis reads the rules; value.configure edits them (checked on the page).
+    name: 'value-rules', path: '/value/rules', title: 'menu.valueRules', perm: 'analysis.read',
+    component: () => import('@/views/value/ValueRulesView.vue'),
+    menu: { label: 'menu.valueRules', icon: Operation, order: 30, group: 'value' },
   },
   {
     name: 'users', path: '/admin/users', title: 'menu.users', perm: 'users.manage',
@@ -70,6 +89,12 @@ export const pages: PageDef[] = [
 export type Can = (perm: string) => boolean;
 
 export const allowed = (p: PageDef, can: Can) => !p.perm || can(p.perm);
+
+/** The page a route name belongs to, when the user may not open it (the shell shows "forbidden"). */
+export function forbiddenPage(name: unknown, can: Can): PageDef | null {
+  const p = pages.find((x) => x.name === name);
+  return p && !allowed(p, can) ? p : null;
+}
 
 export interface MenuItem {
   key: string;

@@ -16,6 +16,10 @@ describe('fieldLabel', () => {
     expect(fieldLabel('occurred_at', 'contact')).toBe('When');
     i18n.global.locale.value = 'zh-CN';
   });
+  it('names the value rules, a stage’s retention included', () => {
+    expect(fieldLabel('tier_silver', 'value_config')).toBe('银牌线（总分）');
+    expect(fieldLabel('clv_retention.growth', 'value_config')).toBe('月留存率：提升期');
+  });
   it('knows which catalogue an enum field uses', () => {
     expect(enumGroup('contact', 'channel')).toBe('channel');
     expect(enumGroup('customer', 'address')).toBeUndefined();

@@ -4,7 +4,7 @@ import { i18n } from '@/locales';
 
 const SECTIONS: Record<string, string> = {
   customer: 'customer', member: 'c360.member', key_person: 'c360.kp', contract: 'c360.contract', contact: 'c360.timeline',
-  need: 'c360.need', user: 'admin.users', team: 'admin.teams', handover: 'c360.handover',
+  need: 'c360.need', user: 'admin.users', team: 'admin.teams', handover: 'c360.handover', value_config: 'valueRules.fields',
 };
 const FALLBACK = ['customer', 'c360.timeline', 'c360.member', 'c360.kp', 'c360.contract', 'c360.need', 'admin.users', 'admin.teams', 'auth', 'fields'];
 

@@ -64,3 +64,28 @@ describe('parseYuanToFen', () => {
     expect(parseYuanToFen('abc')).toBeNull();
   });
 });
+
+describe('percentages and short money', () => {
+  it('shows one decimal, signed when asked', async () => {
+    const { formatPct } = await import('./format');
+    expect(formatPct(12.345, 'zh-CN')).toBe('12.3%');
+    expect(formatPct(3, 'en', true)).toBe('+3.0%');
+    expect(formatPct(-0.04, 'en', true)).toBe('0.0%');
+    expect(formatPct(-4.06, 'en', true)).toBe('-4.1%');
+    expect(formatPct(0, 'en', true)).toBe('0.0%');
+    expect(formatPct(null, 'en')).toBe('—');
+  });
+  it('computes a change only when there is something to compare with', async () => {
+    const { changePct } = await import('./format');
+    expect(changePct(110, 100)).toBeCloseTo(10);
+    expect(changePct(90, 100)).toBeCloseTo(-10);
+    expect(changePct(5, 0)).toBeNull();
+    expect(changePct(5, null)).toBeNull();
+  });
+  it('shortens axis amounts per locale', async () => {
+    const { formatMoneyCompact } = await import('./format');
+    expect(formatMoneyCompact(12345600, 'zh-CN')).toBe('¥12.3万');
+    expect(formatMoneyCompact(12345600, 'en')).toBe('¥123.5K');
+    expect(formatMoneyCompact(-50000, 'en')).toBe('-¥500');
+  });
+});

@@ -93,3 +93,26 @@ export function parseYuanToFen(text: string): number | null {
   const fen = Number(int) * 100 + Number(dec.padEnd(2, '0'));
   return t.startsWith('-') ? -fen : fen;
 }
+
+/** A percentage with one decimal: 12.3% (signed: +12.3% / -4.0%); a dash when there is none. */
+export function formatPct(p: number | null | undefined, locale: Locale, signed = false): string {
+  if (isBlank(p) || !Number.isFinite(p)) return '—';
+  const n = Math.round((p as number) * 10) / 10;
+  const body = numberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(Math.abs(n));
+  const sign = n < 0 ? '-' : signed && n > 0 ? '+' : '';
+  return `${sign}${body}%`;
+}
+
+/** The change from `before` to `now` in percent; null when there is nothing to compare with. */
+export function changePct(now: number | null | undefined, before: number | null | undefined): number | null {
+  if (isBlank(now) || isBlank(before) || !before) return null;
+  return (((now as number) - (before as number)) * 100) / Math.abs(before as number);
+}
+
+/** Short money for chart axes: ¥1.2万 / ¥3.4亿 (zh-CN), ¥12K / ¥1.2M (en). Tooltips use formatMoney. */
+export function formatMoneyCompact(fen: number | null | undefined, locale: Locale): string {
+  if (isBlank(fen) || !Number.isFinite(fen)) return '—';
+  const yuan = (fen as number) / 100;
+  const body = numberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 }).format(Math.abs(yuan));
+  return `${yuan < 0 ? '-' : ''}¥${body}`;
+}

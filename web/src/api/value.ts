@@ -1,0 +1,278 @@
+// Usage imports, value, grading, lifecycle and the value analysis (SPEC §2): the API's "usage"
+// and "analysis" tags. Money in *_fen; months as YYYY-MM.
+import { api, uploadFile, withQuery, type Query } from './client';
+import type { Page } from './types';
+
+export type Tier = 'gold' | 'silver' | 'bronze' | 'do_not_serve';
+export type Risk = 'low' | 'medium' | 'high';
+export type Stage = 'acquisition' | 'growth' | 'maturity' | 'decline' | 'churn';
+export const TIERS: Tier[] = ['gold', 'silver', 'bronze', 'do_not_serve'];
+export const RISKS: Risk[] = ['low', 'medium', 'high'];
+export const STAGES: Stage[] = ['acquisition', 'growth', 'maturity', 'decline', 'churn'];
+export const GRADES = ['important', 'extra_large', 'ordinary', 'small', 'individual'];
+export const SERVICES = ['voice', 'data', 'sms', 'other'] as const;
+export type Service = (typeof SERVICES)[number];
+
+export interface ImportIssue {
+  line: number;
+  column: string;
+  reason: string;
+}
+
+export interface UsageImport {
+  id: number;
+  file_name: string;
+  size_bytes: number;
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  phase: string | null;
+  progress: { done: number; total: number };
+  allow_unknown_numbers: boolean;
+  encoding: string | null;
+  kind: string | null;
+  rows_total: number;
+  rows_imported: number;
+  rows_bad: number;
+  rows_skipped: number;
+  issue_count: number;
+  issues: ImportIssue[];
+  periods: string[];
+  columns_ignored: string[];
+  message: string | null;
+  created_by: number | null;
+  created_at: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export interface UsagePeriod {
+  period: string;
+  rows: number;
+  customers: number;
+  bill_fen: number;
+  fields: string[];
+  imported_at: string;
+  computed_at: string | null;
+}
+
+export interface ValueConfigDoc {
+  config: Record<string, unknown>;
+  defaults: Record<string, unknown>;
+  version: number;
+  updated_at: string | null;
+}
+
+export interface Scores {
+  revenue: number;
+  margin: number;
+  collection: number;
+  loyalty: number;
+  total: number;
+}
+
+export interface ValueMonth {
+  month: string;
+  members_total: number;
+  members_active: number;
+  members_key: number;
+  members_new: number;
+  members_churned: number;
+  revenue_fen: number;
+  revenue_by_service_fen: Record<Service, number>;
+  cost_fen: number;
+  margin_fen: number;
+  arrears_fen: number;
+  mou: number;
+  data_mb: number;
+  sms: number;
+  scores: Scores;
+  rank: number;
+  tier: Tier;
+  grade: string;
+  stage: Stage;
+  risk: Risk;
+  clv_fen: number;
+  revenue_prev_fen: number | null;
+  revenue_yoy_fen: number | null;
+  rank_of?: number;
+}
+
+export interface CustomerValue {
+  latest: ValueMonth & { rank_of: number };
+  history: ValueMonth[];
+}
+
+export interface MemberUsageRow {
+  member_id: number;
+  number: string;
+  name: string | null;
+  stage: Stage;
+  key_member: boolean;
+  period: string;
+  bill_fen: number;
+  mou?: number;
+  data_mb?: number;
+  sms?: number;
+  status?: string;
+  arrears_fen?: number;
+  [field: string]: unknown;
+}
+
+export interface CustomerUsage {
+  value: CustomerValue | null;
+  month: string | null;
+  members: MemberUsageRow[];
+}
+
+export interface MemberUsage {
+  member_id: number;
+  customer_id: number;
+  months?: (Omit<MemberUsageRow, 'member_id' | 'number' | 'name' | 'stage' | 'key_member'>)[];
+  days?: Record<string, unknown>[];
+}
+
+export interface Totals {
+  customers: number;
+  revenue_fen: number;
+  margin_fen: number;
+  arrears_fen: number;
+  clv_fen: number;
+  members_active: number;
+  members_key: number;
+  mou: number;
+  data_mb: number;
+}
+
+export interface Breakdown {
+  customers: number;
+  revenue_fen: number;
+  margin_fen: number;
+}
+
+export interface AnalysisSummary {
+  month: string;
+  current: Totals;
+  previous: Totals;
+  year_ago: Totals;
+  revenue_mom_pct: number;
+  revenue_yoy_pct: number;
+  by_tier: Record<string, Breakdown>;
+  by_grade: Record<string, Breakdown>;
+  by_stage: Record<string, Breakdown>;
+  by_risk: Record<string, Breakdown>;
+  months: string[];
+}
+
+export interface ParetoPoint {
+  customers_pct: number;
+  cumulative_pct: number;
+}
+
+export interface Pareto {
+  month: string;
+  measure: 'revenue' | 'margin';
+  customers: number;
+  total_fen: number;
+  top20_share_pct: number;
+  customers_for_80_pct: number;
+  customers_for_80_share_pct: number;
+  points: ParetoPoint[];
+}
+
+export interface TrendItem extends Totals {
+  month: string;
+  revenue_by_service_fen: Record<Service, number>;
+  members_new: number;
+  members_churned: number;
+}
+
+export interface Trend {
+  from: string;
+  to: string;
+  items: TrendItem[];
+}
+
+export const DIMENSIONS = ['manager', 'region', 'district', 'industry', 'org_type', 'grade', 'tier', 'stage', 'risk'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+export interface CompareItem {
+  key: string | null;
+  label: string;
+  value_fen: number;
+  previous_fen: number;
+  year_ago_fen: number;
+  mom_pct: number;
+  yoy_pct: number;
+  customers: number;
+  members_active: number;
+  mou: number;
+  data_mb: number;
+  revenue_by_service_fen: Record<Service, number>;
+}
+
+export interface Compare {
+  month: string;
+  dimension: Dimension;
+  measure: 'revenue' | 'margin';
+  items: CompareItem[];
+}
+
+export interface MatrixCell {
+  tier: string;
+  risk: string;
+  customers: number;
+  revenue_fen: number;
+  clv_fen: number;
+}
+
+export interface Matrix {
+  month: string;
+  tiers: string[];
+  risks: string[];
+  cells: MatrixCell[];
+}
+
+export interface RankedCustomer {
+  customer_id: number;
+  name: string;
+  kind: string;
+  industry: string;
+  account_manager_name: string;
+  rank: number;
+  tier: Tier;
+  grade: string;
+  stage: Stage;
+  risk: Risk;
+  revenue_fen: number;
+  margin_fen: number;
+  clv_fen: number;
+  total_score: number;
+  members_active: number;
+  revenue_prev_fen: number | null;
+}
+
+export const valueApi = {
+  periods: () => api.get<{ months: UsagePeriod[]; days: UsagePeriod[] }>('/usage/periods'),
+  imports: (limit = 20) => api.get<Page<UsageImport>>('/usage/imports', { limit }),
+  import: (id: number) => api.get<UsageImport>(`/usage/imports/${id}`),
+  upload: (file: Blob, fileName: string, allowUnknown: boolean, onProgress?: (loaded: number, total: number) => void) =>
+    uploadFile<UsageImport>(
+      withQuery('/usage/imports', { file_name: fileName, allow_unknown_numbers: allowUnknown ? 'true' : undefined }),
+      file, 'text/csv', onProgress),
+  config: () => api.get<ValueConfigDoc>('/value/config'),
+  saveConfig: (config: Record<string, unknown>, version: number) => api.put<ValueConfigDoc>('/value/config', { config, version }),
+  run: (range: { from?: string; to?: string } = {}) => api.post<{ months: string[]; seconds?: number }>('/value/runs', range),
+  customerValue: (id: number, months = 12) => api.get<CustomerValue | null>(`/customers/${id}/value`, { months }),
+  customerUsage: (id: number, months = 1) => api.get<CustomerUsage>(`/customers/${id}/usage`, { months }),
+  memberUsage: (id: number, months = 24) => api.get<MemberUsage>(`/members/${id}/usage`, { months }),
+};
+
+export const analysisApi = {
+  summary: (month?: string) => api.get<AnalysisSummary>('/analysis/summary', { month }),
+  pareto: (month: string, measure: string) => api.get<Pareto>('/analysis/pareto', { month, measure }),
+  trend: (to: string, from?: string) => api.get<Trend>('/analysis/trend', { to, from }),
+  compare: (month: string, dimension: string, measure: string) => api.get<Compare>('/analysis/compare', { month, dimension, measure }),
+  matrix: (month: string) => api.get<Matrix>('/analysis/matrix', { month }),
+  customers: (q: Query, signal?: AbortSignal) => api.get<Page<RankedCustomer>>('/analysis/customers', q, signal),
+  /** The workbook as bytes (a failure is an ApiError like any other call). */
+  exportXlsx: (month: string, lang: string) => api.blob(withQuery('/analysis/export.xlsx', { month, lang })),
+};
