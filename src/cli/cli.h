@@ -45,6 +45,7 @@ void register_serve(Cli& cli);      // serve
 void register_admin(Cli& cli);      // migrate, user add, demo-data, openapi
 void register_churn(Cli& cli);      // churn evaluate, churn train, churn score
 void register_usage(Cli& cli);      // usage import, value run
+void register_engine(Cli& cli);     // engine run, engine tick
 void register_care(Cli& cli);       // care run, cdr import, family-plan candidates
 
 }  // namespace kam::cli

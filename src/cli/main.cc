@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
   kam::cli::register_admin(cli);
   kam::cli::register_churn(cli);
   kam::cli::register_usage(cli);
+  kam::cli::register_engine(cli);
   kam::cli::register_care(cli);
 
   CLI11_PARSE(cli.app, argc, argv);

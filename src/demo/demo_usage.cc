@@ -136,7 +136,7 @@ Result<DemoUsageSummary> write_demo_usage(db::Database& database, const Clock& c
       double mult = season(month % 100);
       int64_t status = 0;
       int zero_days = static_cast<int>(rng.range(0, 2));
-      int competitor = rng.unit() < 0.02 ? 1 : 0;
+      int competitor = rng.unit() < 0.004 ? 1 : 0;
       switch (p.story) {
         case Story::kGrowth: mult *= 1.0 + p.growth * t; break;
         case Story::kDecline:

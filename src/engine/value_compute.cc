@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <nlohmann/json.hpp>
+
 #include "common/clock.h"
 #include "domain/usage_fields.h"
 
@@ -46,11 +48,39 @@ Result<ArchiveSnapshot> ArchiveSnapshot::load(db::Connection& c) {
   ArchiveSnapshot a;
   KAM_TRY(maxc, c.query_one("SELECT COALESCE(MAX(id), 0) FROM customers"));
   a.position.assign(static_cast<size_t>(maxc ? maxc->i64(0) : 0) + 1, -1);
-  KAM_CHECK(c.scan("SELECT id, kind, COALESCE(org_type, ''), status FROM customers ORDER BY id", {},
-                   [&a](const db::RowRef& r) {
+  KAM_CHECK(c.scan("SELECT id, kind, COALESCE(org_type, ''), status, COALESCE(industry, ''), account_manager_id, "
+                   "COALESCE(phone_manager_id, 0), competitors FROM customers ORDER BY id",
+                   {}, [&a](const db::RowRef& r) {
                      a.position[static_cast<size_t>(r.i64(0))] = static_cast<int32_t>(a.customers.size());
-                     a.customers.push_back({r.i64(0), std::string(r.text(1)), std::string(r.text(2)),
-                                            std::string(r.text(3)), INT64_MAX});
+                     ArchiveSnapshot::Customer cu;
+                     cu.id = r.i64(0);
+                     cu.kind = std::string(r.text(1));
+                     cu.org_type = std::string(r.text(2));
+                     cu.status = std::string(r.text(3));
+                     cu.industry = std::string(r.text(4));
+                     cu.account_manager_id = r.i64(5);
+                     cu.phone_manager_id = r.i64(6);
+                     std::string_view comp = r.text(7);
+                     if (comp.size() > 2) {
+                       auto j = nlohmann::json::parse(comp, nullptr, false);
+                       if (j.is_array() && !j.empty()) {
+                         cu.has_competitor = true;
+                         for (const auto& x : j) {
+                           if (!x.is_object() || !x.contains("bundle_end_date") || !x["bundle_end_date"].is_string()) continue;
+                           auto d = days_from_date(x["bundle_end_date"].get<std::string>());
+                           if (d && (cu.competitor_bundle_end_day == INT64_MIN || *d < cu.competitor_bundle_end_day)) {
+                             cu.competitor_bundle_end_day = *d;
+                           }
+                         }
+                       }
+                     }
+                     a.customers.push_back(std::move(cu));
+                   }));
+  KAM_CHECK(c.scan("SELECT customer_id, MIN(CAST(end_date AS TEXT)) FROM contracts WHERE status = 'active' GROUP BY customer_id",
+                   {}, [&a](const db::RowRef& r) {
+                     int64_t pos = a.position_of(r.i64(0));
+                     auto d = days_from_date(r.text(1).substr(0, 10));
+                     if (pos >= 0 && d) a.customers[static_cast<size_t>(pos)].contract_end_day = *d;
                    }));
   KAM_TRY(maxid, c.query_one("SELECT COALESCE(MAX(id), 0) FROM members"));
   a.member_join_day.assign(static_cast<size_t>(maxid ? maxid->i64(0) : 0) + 1, INT32_MIN);
@@ -64,6 +94,37 @@ Result<ArchiveSnapshot> ArchiveSnapshot::load(db::Connection& c) {
     }
   }));
   return a;
+}
+
+std::vector<uint8_t> key_members(const UsageFrame& f, const std::vector<int64_t>& position, size_t nc,
+                                 const domain::ValueConfig& cfg, std::vector<int64_t>* per_customer) {
+  // Members bucketed by group (counting sort on the group's position), then each small
+  // group sorted by bill.
+  const size_t n = f.size();
+  const auto& bill = f.col(domain::UsageField::kBill);
+  std::vector<uint8_t> out(n, 0);
+  std::vector<uint32_t> start(nc + 2, 0);
+  for (size_t r = 0; r < n; ++r) ++start[static_cast<size_t>(position[r] + 1) + 1];
+  for (size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
+  std::vector<uint32_t> order(n);
+  {
+    std::vector<uint32_t> fill(start.begin(), start.end() - 1);
+    for (size_t r = 0; r < n; ++r) order[fill[static_cast<size_t>(position[r] + 1)]++] = static_cast<uint32_t>(r);
+  }
+  for (size_t g = 1; g + 1 < start.size(); ++g) {  // bucket 0: members of unknown groups
+    size_t i = start[g], j = start[g + 1];
+    if (i == j) continue;
+    std::sort(order.begin() + static_cast<std::ptrdiff_t>(i), order.begin() + static_cast<std::ptrdiff_t>(j),
+              [&](uint32_t x, uint32_t y) { return bill[x] > bill[y]; });
+    size_t top = static_cast<size_t>(std::ceil(cfg.key_member_top_share * static_cast<double>(j - i)));
+    for (size_t k = i; k < j; ++k) {
+      uint32_t r = order[k];
+      bool key = bill[r] > 0 && (bill[r] >= cfg.key_member_min_fen || k - i < top);
+      out[r] = key;
+      if (key && per_customer) (*per_customer)[g - 1] += 1;
+    }
+  }
+  return out;
 }
 
 int months_of_history(const domain::ValueConfig& c) { return std::max(2 * c.trend_months - 1, 5); }
@@ -187,30 +248,11 @@ MonthValues compute_month(const MonthWindow& w, const ArchiveSnapshot& a, const 
     if (out.members[r].stage == domain::Stage::kChurn && member_cust[r] >= 0) acc[static_cast<size_t>(member_cust[r])].members_churned += 1;
   }
 
-  // Key members: by bill within each group. Members are bucketed by group first (counting
-  // sort on the group's position), then each small group is sorted.
   {
-    std::vector<uint32_t> start(nc + 2, 0);
-    for (size_t r = 0; r < n; ++r) ++start[static_cast<size_t>(member_cust[r] + 1) + 1];
-    for (size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
-    std::vector<uint32_t> order(n);
-    {
-      std::vector<uint32_t> fill(start.begin(), start.end() - 1);
-      for (size_t r = 0; r < n; ++r) order[fill[static_cast<size_t>(member_cust[r] + 1)]++] = static_cast<uint32_t>(r);
-    }
-    for (size_t g = 1; g + 1 < start.size(); ++g) {  // bucket 0: members of unknown groups
-      size_t i = start[g], j = start[g + 1];
-      if (i == j) continue;
-      std::sort(order.begin() + static_cast<std::ptrdiff_t>(i), order.begin() + static_cast<std::ptrdiff_t>(j),
-                [&](uint32_t x, uint32_t y) { return bill[x] > bill[y]; });
-      size_t top = static_cast<size_t>(std::ceil(cfg.key_member_top_share * static_cast<double>(j - i)));
-      for (size_t k = i; k < j; ++k) {
-        uint32_t r = order[k];
-        bool key = bill[r] > 0 && (bill[r] >= cfg.key_member_min_fen || k - i < top);
-        out.members[r].key = key;
-        if (key) acc[g - 1].members_key += 1;
-      }
-    }
+    std::vector<int64_t> keys(nc, 0);
+    auto flags = key_members(f, member_cust, nc, cfg, &keys);
+    for (size_t r = 0; r < n; ++r) out.members[r].key = flags[r] != 0;
+    for (size_t i = 0; i < nc; ++i) acc[i].members_key = keys[i];
   }
 
   // Year-ago revenue per customer.

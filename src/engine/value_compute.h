@@ -18,8 +18,12 @@ namespace kam::engine {
 struct ArchiveSnapshot {
   struct Customer {
     int64_t id = 0;
-    std::string kind, org_type, status;
+    std::string kind, org_type, status, industry;
     int64_t first_join_day = INT64_MAX;  // earliest member join date (days since 1970)
+    int64_t account_manager_id = 0, phone_manager_id = 0;
+    int64_t contract_end_day = INT64_MIN;         // nearest active contract's end, INT64_MIN none
+    int64_t competitor_bundle_end_day = INT64_MIN;  // nearest competitor bundle end, INT64_MIN none
+    bool has_competitor = false;
   };
   std::vector<Customer> customers;
   std::vector<int32_t> position;         // by customer id: position in customers, -1 none
@@ -70,6 +74,12 @@ struct MonthValues {
   std::vector<MemberValue> members;      // the month's members, by id
   std::vector<int64_t> revenue_by_position;  // this month's revenue per customer position, -1 = no rows
 };
+
+// Key members of each group in a month: bill at least key_member_min_fen, or among the top
+// key_member_top_share of the group's members by bill. `position` is each row's customer
+// position (-1 unknown); answers a flag per row and adds the counts to `per_customer` when given.
+std::vector<uint8_t> key_members(const UsageFrame& f, const std::vector<int64_t>& position, size_t customers,
+                                 const domain::ValueConfig& c, std::vector<int64_t>* per_customer = nullptr);
 
 // Months to load before the current one for a computation with this configuration.
 int months_of_history(const domain::ValueConfig& c);

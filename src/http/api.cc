@@ -77,6 +77,7 @@ Api::Api(services::Services& s, ApiOptions options) : s_(s), options_(std::move(
   add_archive_routes();
   add_admin_routes();
   add_usage_routes();
+  add_alert_routes();
   add_churn_routes();
   add_care_routes();
   router_.add("GET", "/api/v1/openapi.json",

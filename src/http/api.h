@@ -51,6 +51,7 @@ class Api {
   void add_archive_routes();
   void add_admin_routes();
   void add_usage_routes();
+  void add_alert_routes();
   void add_churn_routes();
   void add_care_routes();
 

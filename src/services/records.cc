@@ -457,18 +457,25 @@ Result<json> Records::get(const Actor& a, const EntitySpec& s, const RecordHooks
 
 Result<json> Records::create(const Actor& a, const EntitySpec& s, const RecordHooks& h,
                              const json& body, std::optional<int64_t> customer_id) {
-  if (!a.can(h.create_perm)) return Error::forbidden("your role cannot create a " + s.title);
-  KAM_TRY(vals, decode_body(s, body, true));
   KAM_TRY(lease, db_.acquire());
   KAM_TRY(tx, db::Transaction::begin(lease));
+  KAM_TRY(out, create_in(tx.conn(), a, s, h, body, customer_id));
+  KAM_CHECK(tx.commit());
+  return out;
+}
+
+Result<json> Records::create_in(db::Connection& c, const Actor& a, const EntitySpec& s, const RecordHooks& h,
+                                const json& body, std::optional<int64_t> customer_id) {
+  if (!a.can(h.create_perm)) return Error::forbidden("your role cannot create a " + s.title);
+  KAM_TRY(vals, decode_body(s, body, true));
   if (s.owned_by_customer()) {
     if (!customer_id) return Error::invalid("customer_id", "is required");
-    KAM_TRY(visible, customer_visible(tx.conn(), a, *customer_id));
+    KAM_TRY(visible, customer_visible(c, a, *customer_id));
     if (!visible) return Error::not_found("customer");
     vals["customer_id"] = *customer_id;
   }
-  if (h.validate) KAM_CHECK(h.validate(tx.conn(), a, vals, nullptr));
-  KAM_CHECK(check_references(tx.conn(), s, vals));
+  if (h.validate) KAM_CHECK(h.validate(c, a, vals, nullptr));
+  KAM_CHECK(check_references(c, s, vals));
   int64_t now = clock_.now();
   std::string cols = "created_at, updated_at, version", qs = "?, ?, 1";
   db::Params p = {now, now};
@@ -483,15 +490,13 @@ Result<json> Records::create(const Actor& a, const EntitySpec& s, const RecordHo
     qs += ", ?";
     p.push_back(to_db(f, vals[f.name]));
   }
-  KAM_TRY(idrow, tx->query_one("INSERT INTO " + s.table + " (" + cols + ") VALUES (" + qs +
-                                   ") RETURNING id", p));
+  KAM_TRY(idrow, c.query_one("INSERT INTO " + s.table + " (" + cols + ") VALUES (" + qs + ") RETURNING id", p));
   int64_t id = idrow->i64(0);
-  KAM_TRY(after, load(tx.conn(), Actor::system(), s, id, &h));
-  if (h.after_write) KAM_CHECK(h.after_write(tx.conn(), a, *after));
+  KAM_TRY(after, load(c, Actor::system(), s, id, &h));
+  if (h.after_write) KAM_CHECK(h.after_write(c, a, *after));
   json audited = *after;
   strip_hidden(s, audited);
-  KAM_CHECK(write_audit(tx.conn(), clock_, a, "create", s.name, id, nullptr, audited));
-  KAM_CHECK(tx.commit());
+  KAM_CHECK(write_audit(c, clock_, a, "create", s.name, id, nullptr, audited));
   json out = *after;
   mask(a, s, out);
   return out;

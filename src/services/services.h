@@ -1,9 +1,12 @@
 #pragma once
 // The composition root of the use cases: one instance per process, shared by all requests.
 
+#include <spdlog/spdlog.h>
+
 #include <memory>
 
 #include "services/admin_service.h"
+#include "services/alert_service.h"
 #include "services/analysis_service.h"
 #include "services/archive_service.h"
 #include "services/auth_service.h"
@@ -20,7 +23,13 @@ struct Services {
   Services(db::Database& database, const Clock& c)
       : db(database), clock(c), auth(database, c), records(database, c), archive(records),
         admin(records, auth), usage(records), analysis(records), churn(records),
-        care(records), tariff(records), family_plan(records) {}
+        care(records), tariff(records), family_plan(records), alerts(records, archive) {
+    // After each monthly import the warning engine runs for the newest month.
+    usage.on_months_computed([this](int latest) {
+      auto r = alerts.run(Actor::system("engine"), latest);
+      if (!r) spdlog::error("warning engine after import: {}", r.error().message);
+    });
+  }
   db::Database& db;
   const Clock& clock;
   AuthService auth;
@@ -33,6 +42,7 @@ struct Services {
   CareService care;
   TariffService tariff;
   FamilyPlanService family_plan;
+  AlertService alerts;
 };
 
 }  // namespace kam::services

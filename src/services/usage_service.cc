@@ -198,6 +198,11 @@ Result<json> UsageService::run_import(const Actor& a, int64_t id, std::string by
       spdlog::error("value computation after import {} failed: {}", id, computed.error().message);
     } else {
       message += "; value computed for " + std::to_string((*computed)["months"].size()) + " month(s)";
+      if (computed->contains("latest")) {
+        report("warnings", 0, 0);
+        int latest = *domain::parse_month((*computed)["latest"].get<std::string>());
+        for (auto& fn : after_compute_) fn(latest);
+      }
     }
   }
   KAM_CHECK(finish("succeeded", message));
@@ -411,10 +416,7 @@ Result<json> UsageService::compute_range(int from, int to) {
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   spdlog::info("value computed for {} month(s) in {:.2f} s", done.size(), secs);
-  for (const auto& m : months) {
-    for (auto& fn : after_compute_) fn(m.period);
-  }
-  return json{{"months", done}, {"seconds", secs}};
+  return json{{"months", done}, {"seconds", secs}, {"latest", domain::month_text(months.back().period)}};
 }
 
 }  // namespace kam::services

@@ -54,8 +54,9 @@ class UsageService {
   Result<json> member_usage(const Actor& a, int64_t member_id, int months, const std::string& from_day,
                             const std::string& to_day);
 
-  // Called after the value computation of a month (the warning engine hooks in here).
-  void on_month_computed(std::function<void(int month)> fn) { after_compute_.push_back(std::move(fn)); }
+  // Called after a value computation with the newest month it covered (the warning engine
+  // hooks in here). Not called by run_value (a recomputation of history).
+  void on_months_computed(std::function<void(int latest_month)> fn) { after_compute_.push_back(std::move(fn)); }
 
   Records& records() { return records_; }
 

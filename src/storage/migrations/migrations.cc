@@ -3,6 +3,7 @@
 #include <set>
 
 #include "storage/migrations/m2_usage.h"
+#include "storage/migrations/m3_alerts.h"
 #include "storage/migrations/m6_churn.h"
 #include "storage/migrations/m7_care.h"
 #include "storage/migrations/schema.h"
@@ -97,6 +98,7 @@ const std::vector<Migration>& migrations() {
   static const std::vector<Migration> all = {
       {1, "foundation: accounts, archive, audit", kMigration1Foundation},
       {2, "usage, value and grading", kMigration2Usage},
+      {3, "early warning: rules, zones, alert tasks", kMigration3Alerts},
       {6, "churn propensity: models and scores", kMigration6Churn},
       {7, "care calendar, tariff catalogue, call-detail aggregates", kMigration7Care},
   };
