@@ -116,7 +116,7 @@ test('an analyst opens 价值分析: KPIs, the Pareto curve and the tiers are dr
   await screenshot(page, '20-analysis');
 });
 
-test('the comparison switches dimension; the ranked list filters by tier', async () => {
+test('the comparison switches dimension; the ranked list filters by tier and by a matrix cell', async () => {
   await choose(page.locator('[data-test=compare-dimension]'), '按行业');
   const expected = (await state.analyst.get(`/api/v1/analysis/compare?dimension=industry&month=${state.summary.month}`)).body.items;
   const header = page.locator('[data-test=compare-table] th').first();
@@ -131,6 +131,17 @@ test('the comparison switches dimension; the ranked list filters by tier', async
   await page.locator('[data-test=ranked-card]', { hasText: `共 ${gold} 个客户` }).waitFor();
   const tiers = await page.locator('[data-test=ranked-table] .el-table__row td:nth-child(5)').allInnerTexts();
   assert.ok(tiers.length > 0 && tiers.every((x) => x.trim() === '金牌'), `only gold: ${tiers.slice(0, 3)}`);
+  // A click on the matrix's top-right cell (gold × high risk) lists those customers.
+  const matrix = (await state.analyst.get(`/api/v1/analysis/matrix?month=${state.summary.month}`)).body;
+  const cell = matrix.cells.find((c) => c.tier === 'gold' && c.risk === 'high') ?? { customers: 0 };
+  const heatmap = page.locator('[data-test=matrix-card] canvas').first();
+  await heatmap.scrollIntoViewIfNeeded();
+  const canvas = await heatmap.boundingBox();
+  await page.mouse.click(canvas.x + canvas.width - 60, canvas.y + 34);
+  await page.locator('[data-test=ranked-card]', { hasText: `共 ${cell.customers} 个客户` }).waitFor();
+  assert.match(await page.innerText('[data-test=ranked-risk]'), /高风险/);
+  const risks = await page.locator('[data-test=ranked-table] .el-table__row td:nth-child(7)').allInnerTexts();
+  assert.ok(risks.every((x) => x.trim() === '高'), `only high risk: ${risks}`);
   await page.locator('[data-test=compare-card]').scrollIntoViewIfNeeded();
   await settle();
   await screenshot(page, '21-analysis-compare');

@@ -150,7 +150,7 @@ export function tierOption(byTier: Record<string, Breakdown>, f: Fmt): EChartsCo
     },
     legend: { top: 0, data: [f.t('analysis.customers'), f.t('analysis.revenue')] },
     grid: { left: 8, right: 8, top: 30, bottom: 4, containLabel: true },
-    xAxis: { type: 'category', data: names, axisLabel: { interval: 0 } },
+    xAxis: { type: 'category', data: names, axisLabel: { interval: 0, fontSize: 11, width: 56, overflow: 'break', lineHeight: 13 } },
     yAxis: [
       { type: 'value', minInterval: 1, splitLine: { lineStyle: { color: '#eef1f4' } } },
       { type: 'value', axisLabel: { formatter: (v: number) => f.moneyShort(v) }, splitLine: { show: false } },
@@ -315,7 +315,8 @@ export function matrixOption(m: Matrix, f: Fmt): EChartsCoreOption {
     xAxis: { type: 'category', data: g.x.map((r) => f.label('risk', r)), splitArea: { show: true } },
     yAxis: { type: 'category', data: g.y.map((t) => f.label('tier', t)), inverse: true, splitArea: { show: true } },
     visualMap: {
-      min: 0, max: Math.max(1, g.max), calculable: false, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120, itemWidth: 10,
+      // Colour by customers (the third value of a cell; the fourth is revenue).
+      dimension: 2, min: 0, max: Math.max(1, g.max), calculable: false, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120, itemWidth: 10,
       inRange: { color: ['#f2f6fc', '#9fb8dd', '#1f5fbf'] }, textStyle: { fontSize: 11 },
     },
     series: [{
