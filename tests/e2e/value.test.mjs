@@ -21,11 +21,13 @@ async function apiLogin(username) {
   });
   assert.equal(r.status, 200, `API login ${username}`);
   const { token, user } = await r.json();
-  const get = async (p) => {
-    const res = await fetch(BASE + p, { headers: { authorization: `Bearer ${token}` } });
+  const call = async (method, p, body) => {
+    const res = await fetch(BASE + p, {
+      method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body && JSON.stringify(body),
+    });
     return { status: res.status, body: await res.json().catch(() => null) };
   };
-  return { user, get };
+  return { user, get: (p) => call('GET', p), put: (p, b) => call('PUT', p, b) };
 }
 
 async function signIn(username) {
@@ -173,6 +175,17 @@ test('a refused value rule is marked at its field with the API’s reason', asyn
   await screenshot(page, '22-value-rules-error');
   const cfg = (await state.analyst.get('/api/v1/value/config')).body;
   assert.equal(cfg.config.tier_silver, 75, 'nothing was saved');
+  // Someone else saves first: the stale version is refused and the page offers the latest.
+  const saved = await state.analyst.put('/api/v1/value/config', { config: cfg.config, version: cfg.version });
+  assert.equal(saved.status, 200);
+  await silver.fill('76');
+  await silver.press('Tab');
+  await page.click('[data-test=rules-save]');
+  const box = page.locator('.el-message-box', { hasText: '数据已被他人修改' });
+  await box.waitFor();
+  await box.locator('button:has-text("加载最新数据")').click();
+  await page.locator('[data-test=rules-version]', { hasText: `版本 ${saved.body.version}` }).waitFor();
+  assert.equal(await silver.inputValue(), '75.0', 'the latest rules are shown');
 });
 
 test('an analyst uploads a usage file and follows it to success', async () => {
