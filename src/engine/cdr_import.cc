@@ -1,16 +1,14 @@
 #include "engine/cdr_import.h"
 
-#include <absl/container/flat_hash_map.h>
-
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <cstring>
 #include <thread>
 
 #include "common/clock.h"
 #include "common/csv.h"
 #include "common/text_encoding.h"
+#include "engine/cdr_aggregate.h"
 
 namespace kam::engine {
 namespace {
@@ -26,29 +24,27 @@ enum Role : int {
   kIgnored = -1
 };
 constexpr size_t kRoles = 5;
-constexpr size_t kPartitions = 256;  // by member id: each partition's table fits in cache
-constexpr int kFirstYear = 2000;
-constexpr size_t kMonthSlots = 100 * 12;  // months 2000-01 .. 2099-12
 constexpr int64_t kMaxDuration = 86'400;  // switches split longer calls into several records
 constexpr size_t kMaxFields = 64;
-
-// One counted call on its way to aggregation: 16 bytes, so 100 M calls stay within memory.
-struct Rec {
-  uint64_t callee;  // numeric_key() of the number | operator << 60
-  uint32_t member;
-  uint16_t month;  // slot: (year - 2000) * 12 + month - 1
-  uint16_t minutes;
-};
-static_assert(sizeof(Rec) == 16);
-
-int slot_month(size_t slot) {
-  return (kFirstYear + static_cast<int>(slot / 12)) * 100 + static_cast<int>(slot % 12) + 1;
-}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
+}
+
+// numeric_key() of a CDR number in one pass (what cdr_number() accepts), 0 when it is not one.
+uint64_t number_key(std::string_view s) {
+  if (!s.empty() && (s.front() == ' ' || s.back() == ' ' || s.front() == '\t' || s.back() == '\t'))
+    s = trim(s);
+  if (s.size() > 3 && s[0] == '+' && s[1] == '8' && s[2] == '6') s.remove_prefix(3);
+  if (s.size() < 3 || s.size() > 15) return 0;
+  uint64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return 0;
+    v = v * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return (static_cast<uint64_t>(s.size()) << 56) | v;
 }
 
 // Reads 1..max_digits digits at `p`; answers the value or -1.
@@ -81,9 +77,9 @@ int date_slot(std::string_view d) {
     day = read_digits(d, p, 1, 2);
     if (day < 0 || p != d.size()) return -1;
   }
-  if (y < kFirstYear || y >= kFirstYear + 100 || m < 1 || m > 12 || day < 1) return -1;
+  if (y < kCdrFirstYear || y >= kCdrFirstYear + 100 || m < 1 || m > 12 || day < 1) return -1;
   if (day > domain::days_in_month(y * 100 + m)) return -1;
-  return (y - kFirstYear) * 12 + m - 1;
+  return (y - kCdrFirstYear) * 12 + m - 1;
 }
 
 // "08:12:45", "8:05", "08:12:45.250", "081245" (after a 14-digit date) -> valid?
@@ -113,6 +109,11 @@ bool valid_time(std::string_view t) {
 
 // Splits a start time into its date and time parts.
 bool split_start(std::string_view t, std::string_view& date, std::string_view& time) {
+  if (t.size() >= 11 && (t[10] == ' ' || t[10] == 'T')) {  // the usual "YYYY-MM-DD hh:mm:ss"
+    date = t.substr(0, 10);
+    time = t.substr(11);
+    return true;
+  }
   if (t.size() == 14 && t.find_first_not_of("0123456789") == std::string_view::npos) {
     date = t.substr(0, 8);
     time = t.substr(8);
@@ -131,10 +132,7 @@ struct Plan {
 };
 
 // One thread's share: its counted calls radix-partitioned by member, its counters and issues.
-struct Part {
-  std::array<std::vector<Rec>, kPartitions> out;
-  std::vector<int64_t> month_rows = std::vector<int64_t>(kMonthSlots),
-                       month_counted = std::vector<int64_t>(kMonthSlots);
+struct Part : CdrCounts {
   std::vector<ImportIssue> issues;  // lines relative to the part in the parallel path
   size_t issue_count = 0, rows = 0, bad = 0, on_net = 0, other_callers = 0, counted = 0, lines = 0;
   bool quoted = false;    // a quoted field: the file needs the careful path
@@ -171,17 +169,17 @@ class RowParser {
       int r = plan_.role[c];
       if (r >= 0) v[r] = f[c];
     }
-    auto caller = cdr_number(v[kCaller]);
+    uint64_t caller = number_key(v[kCaller]);
     if (!caller) issue(kCaller, quote(v[kCaller]) + " is not a phone number");
-    auto callee = cdr_number(v[kCallee]);
+    uint64_t callee = number_key(v[kCallee]);
     if (!callee) issue(kCallee, quote(v[kCallee]) + " is not a phone number");
     Operator op = Operator::kOther;
-    if (v[kOperator] == last_op_text_ && has_op_) {
-      op = last_op_;
+    if (const Operator* known = known_operator(v[kOperator])) {
+      op = *known;
     } else if (auto parsed = domain::parse_operator(v[kOperator])) {
-      op = last_op_ = *parsed;
-      last_op_text_.assign(v[kOperator]);
-      has_op_ = true;
+      op = *parsed;
+      // A file spells its operators a handful of ways: remember each spelling.
+      if (ops_.size() < 16) ops_.emplace_back(std::string(v[kOperator]), op);
     } else {
       if (!text::valid_utf8(v[kOperator])) part_.not_utf8 = true;
       issue(kOperator, "unknown operator " + quote(v[kOperator]) +
@@ -209,8 +207,8 @@ class RowParser {
     }
     // Matching the caller waits for a small batch: the lookups are prefetched ahead.
     Pending& p = pending_[npending_++];
-    p.caller = numeric_key(*caller);
-    p.callee = numeric_key(*callee) | (static_cast<uint64_t>(op) << 60);
+    p.caller = caller;
+    p.callee = callee | (static_cast<uint64_t>(op) << 60);
     p.slot = static_cast<uint16_t>(slot);
     p.minutes = static_cast<uint16_t>((secs + 59) / 60);
     if (npending_ == kBatch) flush();
@@ -229,8 +227,7 @@ class RowParser {
       }
       ++part_.counted;
       ++part_.month_counted[p.slot];
-      auto member = static_cast<uint32_t>(ref->member_id);
-      part_.out[member & (kPartitions - 1)].push_back({p.callee, member, p.slot, p.minutes});
+      part_.add({p.callee, static_cast<uint32_t>(ref->member_id), p.slot, p.minutes});
     }
     npending_ = 0;
   }
@@ -259,7 +256,7 @@ class RowParser {
       last_slot_ = slot;
     }
     if (!time.empty() && !valid_time(time)) return -1;
-    if (o_.latest_month && slot_month(static_cast<size_t>(slot)) > o_.latest_month) return -2;
+    if (o_.latest_month && cdr_slot_month(static_cast<size_t>(slot)) > o_.latest_month) return -2;
     return slot;
   }
 
@@ -293,9 +290,15 @@ class RowParser {
   Part& part_;
   std::array<Pending, kBatch> pending_;
   size_t npending_ = 0;
-  std::string last_op_text_, last_date_text_;
-  Operator last_op_ = Operator::kOther;
-  bool has_op_ = false;
+  const Operator* known_operator(std::string_view text) const {
+    for (const auto& [spelling, op] : ops_) {
+      if (spelling == text) return &op;
+    }
+    return nullptr;
+  }
+
+  std::vector<std::pair<std::string, Operator>> ops_;  // spellings seen in this file
+  std::string last_date_text_;
   int last_slot_ = -1;
 };
 
@@ -392,105 +395,6 @@ std::vector<std::pair<size_t, size_t>> split_lines(std::string_view text, size_t
   return parts;
 }
 
-struct AggKey {
-  uint64_t callee;
-  uint32_t member;
-  uint16_t month;
-  bool operator==(const AggKey& o) const {
-    return callee == o.callee && member == o.member && month == o.month;
-  }
-  template <typename H>
-  friend H AbslHashValue(H h, const AggKey& k) {
-    return H::combine(std::move(h), k.callee, k.member, k.month);
-  }
-};
-struct AggVal {
-  uint64_t calls = 0, minutes = 0;
-};
-
-std::string number_text(uint64_t key) {
-  uint64_t v = key & ((1ULL << 56) - 1);
-  size_t len = static_cast<size_t>((key >> 56) & 0xF);
-  std::string s = std::to_string(v);
-  if (s.size() < len) s.insert(0, len - s.size(), '0');
-  return s;
-}
-
-// Aggregates the partitions on `threads` threads; fills months and pairs.
-void aggregate(std::vector<Part>& parts, const CdrOptions& o, unsigned threads, ParsedCdrs& out) {
-  struct Kept {
-    uint64_t callee;
-    uint32_t member;
-    uint16_t month;
-    uint64_t calls, minutes;
-  };
-  struct Local {
-    std::vector<Kept> kept;
-    std::vector<int64_t> pairs = std::vector<int64_t>(kMonthSlots),
-                         stored = std::vector<int64_t>(kMonthSlots);
-  };
-  std::vector<Local> locals(threads);
-  std::atomic<size_t> next{0};
-  const uint64_t floor = static_cast<uint64_t>(std::max(1, o.store_min_calls));
-  auto work = [&](Local& l) {
-    absl::flat_hash_map<AggKey, AggVal> map;
-    for (size_t p; (p = next.fetch_add(1)) < kPartitions;) {
-      size_t n = 0;
-      for (const auto& part : parts) n += part.out[p].size();
-      map.clear();
-      map.reserve(n / 2 + 16);
-      for (auto& part : parts) {
-        for (const Rec& r : part.out[p]) {
-          AggVal& a = map[AggKey{r.callee, r.member, r.month}];
-          ++a.calls;
-          a.minutes += r.minutes;
-        }
-        std::vector<Rec>().swap(part.out[p]);  // free as we go
-      }
-      for (const auto& [k, a] : map) {
-        ++l.pairs[k.month];
-        if (a.calls < floor) continue;
-        ++l.stored[k.month];
-        l.kept.push_back({k.callee, k.member, k.month, a.calls, a.minutes});
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back([&, t] { work(locals[t]); });
-  work(locals[0]);
-  for (auto& t : pool) t.join();
-
-  std::vector<Kept> kept;
-  size_t total = 0;
-  for (const auto& l : locals) total += l.kept.size();
-  kept.reserve(total);
-  for (auto& l : locals) kept.insert(kept.end(), l.kept.begin(), l.kept.end());
-  std::sort(kept.begin(), kept.end(), [](const Kept& a, const Kept& b) {
-    if (a.month != b.month) return a.month < b.month;
-    if (a.member != b.member) return a.member < b.member;
-    return a.callee < b.callee;
-  });
-  out.pairs.reserve(kept.size());
-  for (const auto& k : kept) {
-    out.pairs.push_back({slot_month(k.month), static_cast<int64_t>(k.member), number_text(k.callee),
-                         static_cast<Operator>((k.callee >> 60) & 0x7),
-                         static_cast<int64_t>(k.calls), static_cast<int64_t>(k.minutes)});
-  }
-  for (size_t s = 0; s < kMonthSlots; ++s) {
-    CdrMonth m;
-    m.month = slot_month(s);
-    for (const auto& part : parts) {
-      m.rows += part.month_rows[s];
-      m.calls_counted += part.month_counted[s];
-    }
-    for (const auto& l : locals) {
-      m.pairs_total += l.pairs[s];
-      m.pairs_stored += l.stored[s];
-    }
-    if (m.rows > 0) out.months.push_back(m);
-  }
-}
-
 // Parses UTF-8 text; answers whether the file turned out not to be UTF-8 (`retry_as_gbk`).
 Result<ParsedCdrs> parse_text(std::string_view text, const MemberDirectory& members,
                               const CdrOptions& o, bool& retry_as_gbk) {
@@ -574,7 +478,9 @@ Result<ParsedCdrs> parse_text(std::string_view text, const MemberDirectory& memb
   if (out.issues.size() > o.max_issues) out.issues.resize(o.max_issues);
   if (out.rows_bad > 0) return out;  // nothing to aggregate: the file is refused
   progress("aggregating", 0, 0);
-  aggregate(parts, o, std::max<unsigned>(1, threads), out);
+  std::vector<CdrCounts*> counts;
+  for (auto& p : parts) counts.push_back(&p);
+  aggregate_cdrs(counts, o.store_min_calls, std::max<unsigned>(1, threads), out);
   return out;
 }
 
@@ -595,7 +501,7 @@ std::optional<int> cdr_month(std::string_view text) {
   split_start(trim(text), date, time);
   int slot = date_slot(date);
   if (slot < 0 || (!time.empty() && !valid_time(time))) return std::nullopt;
-  return slot_month(static_cast<size_t>(slot));
+  return cdr_slot_month(static_cast<size_t>(slot));
 }
 
 Result<ParsedCdrs> parse_cdrs(std::string_view bytes, const MemberDirectory& members,
