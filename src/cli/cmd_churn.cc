@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "churn/model.h"
+#include "churn/xgb.h"
 #include "cli/cli.h"
 
 namespace kam::cli {
@@ -159,6 +160,8 @@ int score(const ChurnOptions& o) {
 }  // namespace
 
 void register_churn(Cli& cli) {
+  // Here, in main before any thread exists, because setenv is not thread-safe.
+  churn::xgb::prefer_passive_threads();
   auto* churn = cli.app.add_subcommand(
       "churn", "Churn propensity model: evaluate, train, score (CSV in UTF-8 or GBK)");
   churn->require_subcommand(1);
