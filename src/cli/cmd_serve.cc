@@ -9,7 +9,10 @@
 #include "cli/cli.h"
 #include "http/api.h"
 #include "http/server.h"
+#include "services/scheduler.h"
 #include "services/services.h"
+
+#include <unistd.h>
 
 namespace kam::cli {
 namespace {
@@ -27,6 +30,7 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:8080", web_dir;
   int io_threads = 0, workers = 0;
   bool secure_cookie = false;
+  bool no_scheduler = false;
 };
 
 int serve(const Cli& cli, const ServeOptions& o) {
@@ -56,10 +60,13 @@ int serve(const Cli& cli, const ServeOptions& o) {
   http::Server server(so, [&api](http::Request& r) { return api.handle(r); });
   auto started = server.start();
   if (!started) return fail(started.error());
+  services::Scheduler scheduler(s, so.host + ":" + std::to_string(server.port()) + "/" + std::to_string(::getpid()));
+  if (!o.no_scheduler) scheduler.start();
   spdlog::info("KAM serving on http://{}:{} (store {}, web {})", so.host, server.port(), (*database)->describe(),
                ao.web_dir.empty() ? "not built" : ao.web_dir.string());
   std::cout << "KAM listening on http://" << so.host << ":" << server.port() << std::endl;
   server.run_until_signal();
+  scheduler.stop();
   spdlog::info("KAM stopped");
   return 0;
 }
@@ -75,6 +82,7 @@ void register_serve(Cli& cli) {
   serve_cmd->add_option("--io-threads", opts->io_threads, "socket threads (default: one per core)");
   serve_cmd->add_option("--workers", opts->workers, "request worker threads (default: 4 per core)");
   serve_cmd->add_flag("--secure-cookie", opts->secure_cookie, "mark the session cookie Secure (behind TLS)");
+  serve_cmd->add_flag("--no-scheduler", opts->no_scheduler, "do not run reminders, the care calendar and engine catch-up here");
   cli.on_run(serve_cmd, [&cli, opts] { return serve(cli, *opts); });
 }
 

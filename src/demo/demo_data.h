@@ -36,6 +36,10 @@ struct DemoUsageSummary {
 // per customer. Run after load_demo; the value computation is the caller's next step.
 Result<DemoUsageSummary> write_demo_usage(db::Database& db, const Clock& clock, uint64_t seed, int months = 24);
 
+// Works through the alert tasks raised for `month` as managers would have: most closed with an
+// outcome, some in progress, some late. For the months before the newest.
+Status simulate_alert_work(db::Database& db, const Clock& clock, int month, uint64_t seed);
+
 // The demo accounts (username, role, what they see), for printing.
 std::string demo_logins(const DemoOptions& o);
 

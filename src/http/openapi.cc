@@ -159,8 +159,11 @@ json fixed_schemas() {
         {"team", obj},
         {"open_handover", {{"oneOf", json::array({ref("Handover"), {{"type", "null"}}})}}},
         {"value", {{"type", json::array({"object", "null"})}}},
-        {"risk_zone", {{"type", json::array({"string", "null"})}}},
-        {"alerts", {{"type", "array"}, {"items", obj}}},
+        {"risk_zone", {{"type", json::array({"object", "null"})}, {"description", "the latest colour zone: month, zone, previous_zone"}}},
+        {"churn", {{"type", json::array({"object", "null"})}, {"description", "churn score and its top factors"}}},
+        {"care_tasks", {{"type", "array"}, {"items", obj}}},
+        {"family_plan", {{"type", "array"}, {"items", obj}}},
+        {"alerts", {{"type", "array"}, {"items", ref("AlertTask")}, {"description", "open alert tasks"}}},
         {"work_orders", {{"type", "array"}, {"items", obj}}},
         {"orders", {{"type", "array"}, {"items", obj}}}}}};
   s["Workbench"] = {{"type", "object"},

@@ -83,7 +83,7 @@ void Api::add_archive_routes() {
   };
   router_.add("GET", "/api/v1/customers/{id}/overview",
               {.summary = "The 360 view of a customer in one call", .tag = "archive", .response_schema = "CustomerOverview"},
-              with_id([](Context& c, int64_t id) { return reply(c.s.archive.overview(c.actor, id)); }));
+              with_id([](Context& c, int64_t id) { return reply(services::customer_overview(c.s, c.actor, id)); }));
   router_.add("GET", "/api/v1/customers/{id}/hierarchy",
               {.summary = "The group hierarchy around a customer", .tag = "archive", .response_schema = "Hierarchy"},
               with_id([](Context& c, int64_t id) { return reply(c.s.archive.hierarchy(c.actor, id)); }));

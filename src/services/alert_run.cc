@@ -133,6 +133,16 @@ Result<engine::EngineInputs> AlertService::load_inputs(db::Connection& c, int mo
                      }));
     in.values.push_back(std::move(vm));
   }
+  // Family-plan candidates of the month.
+  if (family_plan_source_) {
+    KAM_TRY(ids, family_plan_source_(c, month));
+    if (!ids.empty()) {
+      std::sort(ids.begin(), ids.end());
+      const auto& f0 = in.frames[0];
+      in.family_plan.assign(f0.size(), 0);
+      for (size_t r = 0; r < f0.size(); ++r) in.family_plan[r] = std::binary_search(ids.begin(), ids.end(), f0.member_id[r]);
+    }
+  }
   // Churn scores of the month, when a model has scored it.
   {
     const auto& f0 = in.frames[0];

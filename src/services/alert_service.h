@@ -61,6 +61,11 @@ class AlertService {
   // A handover moved a customer to another manager: their open tasks follow.
   static Status reassign_on_handover(db::Connection& c, int64_t customer_id, int64_t from_user, int64_t to_user, int64_t now);
 
+  // Where family-plan candidates come from (the family plan service), for the rule field.
+  void set_family_plan_source(std::function<Result<std::vector<int64_t>>(db::Connection&, int)> fn) {
+    family_plan_source_ = std::move(fn);
+  }
+
   Result<json> notifications(const Actor& a, bool unread_only, int limit);
   Status mark_read(const Actor& a, int64_t id);
 
@@ -73,6 +78,7 @@ class AlertService {
 
   Records& records_;
   ArchiveService& archive_;
+  std::function<Result<std::vector<int64_t>>(db::Connection&, int)> family_plan_source_;
 };
 
 }  // namespace kam::services

@@ -2,6 +2,7 @@
 // work orders and key persons to introduce that must be ticked off before the customer's
 // manager changes. The customer is never left without a manager: the switch is one transaction.
 
+#include "services/alert_service.h"
 #include "services/archive_service.h"
 #include "services/audit.h"
 
@@ -138,6 +139,13 @@ Result<json> ArchiveService::start_handover(const Actor& a, int64_t customer_id,
     for (const auto& s : steps) {
       KAM_CHECK(item("open_task", s.i64(0), "待办 / Open task: " + s.text(1) + " (" + s.text(2) + ")"));
     }
+    // Open alert tasks of the outgoing manager: the new one must know what is going on.
+    KAM_TRY(alerts, c.query("SELECT t.id, r.name, t.state FROM alert_tasks t JOIN alert_rules r ON r.id = t.rule_id WHERE "
+                            "t.customer_id = ? AND t.assignee_id = ? AND t.state <> 'closed' ORDER BY t.priority DESC, t.id",
+                            {customer_id, from.get<int64_t>()}));
+    for (const auto& t : alerts) {
+      KAM_CHECK(item("alert_task", t.i64(0), "预警任务 / Alert task: " + t.text(1) + " (" + t.text(2) + ")"));
+    }
     KAM_CHECK(item("documents", nullptr, "移交合同与资料 / Hand over contracts and documents"));
     KAM_CHECK(item("customer_notified", nullptr, "告知客户新经理 / Introduce the new manager to the customer"));
   }
@@ -240,6 +248,8 @@ Result<json> ArchiveService::complete_handover(const Actor& a, int64_t id) {
     KAM_CHECK(c.exec("UPDATE key_persons SET owner_id = ?, updated_at = ?, version = version + 1 WHERE customer_id = ? "
                      "AND owner_id = ? AND senior = 0",
                      {to, now, customer, (*h)["from_user_id"].get<int64_t>()}));
+    // Open alert tasks follow the customer to its new manager.
+    KAM_CHECK(AlertService::reassign_on_handover(c, customer, (*h)["from_user_id"].get<int64_t>(), to, now));
   }
   KAM_CHECK(c.exec("UPDATE handovers SET status = 'completed', completed_at = ?, updated_at = ?, version = version + 1 WHERE id = ?",
                    {now, now, id}));

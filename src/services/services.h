@@ -25,6 +25,7 @@ struct Services {
         admin(records, auth), usage(records), analysis(records), churn(records),
         care(records), tariff(records), family_plan(records), alerts(records, archive) {
     // After each monthly import the warning engine runs for the newest month.
+    alerts.set_family_plan_source([this](db::Connection& c, int month) { return family_plan.candidate_members(c, month); });
     usage.on_months_computed([this](int latest) {
       auto r = alerts.run(Actor::system("engine"), latest);
       if (!r) spdlog::error("warning engine after import: {}", r.error().message);
@@ -44,5 +45,8 @@ struct Services {
   FamilyPlanService family_plan;
   AlertService alerts;
 };
+
+// The 360 view of a customer in one call, from every area.
+Result<json> customer_overview(Services& s, const Actor& a, int64_t id);
 
 }  // namespace kam::services
