@@ -19,7 +19,9 @@ before(async () => {
   ids = { customer: customer.id, member: ov.members.items[0]?.id, key_person: ov.key_persons[0]?.id,
           contract: ov.contracts[0]?.id, contact: ov.contacts[0]?.id, need: ov.needs[0]?.id ?? ov.contacts[0]?.id,
           care_task: (await admin.get('/api/v1/care-tasks?limit=1')).body.items[0]?.id ?? 1,
-          tariff_package: (await admin.get('/api/v1/tariff-packages?limit=1')).body.items[0]?.id ?? 1 };
+          tariff_package: (await admin.get('/api/v1/tariff-packages?limit=1')).body.items[0]?.id ?? 1,
+          rule: (await admin.get('/api/v1/alert-rules')).body.items[0].id,
+          task: (await admin.get('/api/v1/alert-tasks?limit=1')).body.items[0]?.id ?? 999999 };
 });
 after(async () => { await kam.stop(); });
 
@@ -46,7 +48,9 @@ function concrete(p) {
           .replace('/tariff-packages/{id}', `/tariff-packages/${ids.tariff_package}`)
           .replace('/users/{id}', '/users/1').replace('/teams/{id}', '/teams/1')
           .replace('/handovers/{id}/items/{item_id}', '/handovers/999999/items/1')
-          .replace('/handovers/{id}', '/handovers/999999');
+          .replace('/handovers/{id}', '/handovers/999999')
+          .replace('/alert-rules/{id}', `/alert-rules/${ids.rule}`)
+          .replace('/alert-tasks/{id}', `/alert-tasks/${ids.task}`);
 }
 
 async function auditCount() {
