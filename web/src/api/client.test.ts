@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, request, setUnauthenticatedHandler, toApiError, withQuery } from './client';
+import { ApiError, request, requestBlob, setUnauthenticatedHandler, toApiError, uploadFile, withQuery } from './client';
 
 function respond(status: number, body: unknown, headers: Record<string, string> = {}) {
   return vi.fn(async () => new Response(body === undefined ? null : JSON.stringify(body), { status, headers }));
@@ -63,5 +63,75 @@ describe('withQuery', () => {
   it('drops empty values and encodes the rest', () => {
     expect(withQuery('/customers', { q: '南京 银行', region: '', limit: 20, manager: undefined })).toBe('/customers?q=%E5%8D%97%E4%BA%AC+%E9%93%B6%E8%A1%8C&limit=20');
     expect(withQuery('/customers', {})).toBe('/customers');
+  });
+});
+
+/** A stand-in XMLHttpRequest: records what is sent, then answers as told. */
+function fakeXhr(status: number, body: unknown, progress: [number, number][] = []) {
+  const sent: { method?: string; url?: string; headers: Record<string, string>; body?: unknown } = { headers: {} };
+  class FakeXhr {
+    status = 0;
+    responseText = '';
+    withCredentials = false;
+    upload: { onprogress?: (e: { loaded: number; total: number; lengthComputable: boolean }) => void } = {};
+    onload?: () => void;
+    onerror?: () => void;
+    onabort?: () => void;
+    open(method: string, url: string) {
+      sent.method = method;
+      sent.url = url;
+    }
+    setRequestHeader(k: string, v: string) {
+      sent.headers[k] = v;
+    }
+    getResponseHeader() {
+      return 'req-9';
+    }
+    send(b: unknown) {
+      sent.body = b;
+      for (const [loaded, total] of progress) this.upload.onprogress?.({ loaded, total, lengthComputable: true });
+      this.status = status;
+      this.responseText = body === undefined ? '' : JSON.stringify(body);
+      if (status === 0) this.onerror?.();
+      else this.onload?.();
+    }
+  }
+  vi.stubGlobal('XMLHttpRequest', FakeXhr);
+  return sent;
+}
+
+describe('uploadFile', () => {
+  it('sends the file itself as the body, reports progress and returns the answer', async () => {
+    const sent = fakeXhr(202, { id: 5, status: 'queued' }, [[10, 40], [40, 40]]);
+    const seen: [number, number][] = [];
+    const file = new Blob(['month,number,bill\n'], { type: 'text/csv' });
+    const r = await uploadFile('/usage/imports?file_name=a.csv', file, 'text/csv', (l, t) => seen.push([l, t]));
+    expect(r).toEqual({ id: 5, status: 'queued' });
+    expect(sent).toMatchObject({ method: 'POST', url: '/api/v1/usage/imports?file_name=a.csv', body: file });
+    expect(sent.headers['content-type']).toBe('text/csv');
+    expect(seen).toEqual([[10, 40], [40, 40]]);
+  });
+  it('maps a refusal to ApiError and a 401 to the session-ended handler', async () => {
+    fakeXhr(403, { error: { code: 'forbidden', message: 'importing usage needs the admin or analyst role' } });
+    await expect(uploadFile('/usage/imports', new Blob(['x']), 'text/csv')).rejects.toMatchObject({ status: 403, code: 'forbidden', requestId: 'req-9' });
+    const ended = vi.fn();
+    setUnauthenticatedHandler(ended);
+    fakeXhr(401, { error: { code: 'unauthenticated', message: 'no session' } });
+    await expect(uploadFile('/usage/imports', new Blob(['x']), 'text/csv')).rejects.toMatchObject({ code: 'unauthenticated' });
+    expect(ended).toHaveBeenCalledTimes(1);
+  });
+  it('reports a dropped connection as code network', async () => {
+    fakeXhr(0, undefined);
+    await expect(uploadFile('/usage/imports', new Blob(['x']), 'text/csv')).rejects.toMatchObject({ code: 'network' });
+  });
+});
+
+describe('requestBlob', () => {
+  it('returns the bytes of a download, or the API error', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(new Uint8Array([0x50, 0x4b, 3, 4]), { status: 200 })));
+    const blob = await requestBlob('/analysis/export.xlsx?lang=en');
+    expect(new Uint8Array(await blob.arrayBuffer()).slice(0, 2)).toEqual(new Uint8Array([0x50, 0x4b]));
+    vi.stubGlobal('fetch', respond(403, { error: { code: 'forbidden', message: 'no' } }));
+    await expect(requestBlob('/analysis/export.xlsx')).rejects.toMatchObject({ status: 403, code: 'forbidden' });
   });
 });
