@@ -1,0 +1,155 @@
+// Early warning over real HTTP: the inbox and the task workflow, rules with preview and
+// versions, zones, the 360 view's warning parts, and who may do what.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startKam } from './harness.mjs';
+
+let kam, admin, sup1, m1, m3, analyst, merchant;
+before(async () => {
+  kam = await startKam({ groups: 40, members: 2000 });
+  [admin, sup1, m1, m3, analyst, merchant] = await Promise.all(
+    ['admin', 'supervisor1', 'manager1', 'manager3', 'analyst1', 'merchant1'].map((u) => kam.login(u)));
+});
+after(async () => { await kam.stop(); });
+
+const put = (c, p, body) => c.raw('PUT', p, JSON.stringify(body));
+
+test('the demo comes with warnings: rules, zones, tasks and an engine run', async () => {
+  const rules = await sup1.get('/api/v1/alert-rules');
+  assert.equal(rules.status, 200);
+  assert.ok(rules.body.items.filter((r) => r.builtin).length >= 12);
+  const runs = await admin.get('/api/v1/engine/runs');
+  assert.ok(runs.body.items.length >= 1);
+  assert.deepEqual(runs.body.items[0].rule_errors, []);
+  const zones = await sup1.get('/api/v1/zones');
+  assert.equal(zones.status, 200);
+  const total = Object.values(zones.body.current.members).reduce((a, b) => a + b, 0);
+  assert.ok(total > 0);
+  const summary = await sup1.get('/api/v1/alert-tasks/summary');
+  assert.equal(summary.status, 200);
+  assert.ok(summary.body.totals.total > 0);
+  assert.ok(summary.body.by_manager.length > 0);
+  assert.ok(summary.body.totals.retention_rate > 0, 'the worked-through months have outcomes');
+});
+
+test('a manager works a task from the inbox to the end; others cannot touch it', async () => {
+  const inbox = await m1.get('/api/v1/alert-tasks?owner=me&state=open&limit=5');
+  assert.equal(inbox.status, 200);
+  assert.ok(inbox.body.items.length > 0);
+  for (let i = 1; i < inbox.body.items.length; i++) {
+    assert.ok(inbox.body.items[i - 1].priority >= inbox.body.items[i].priority, 'highest priority first');
+  }
+  const t = inbox.body.items[0];
+  assert.equal((await m3.get(`/api/v1/alert-tasks/${t.id}`)).status, 404);
+  assert.equal((await m3.post(`/api/v1/alert-tasks/${t.id}/accept`, { version: t.version })).status, 404);
+  const acc = await m1.post(`/api/v1/alert-tasks/${t.id}/accept`, { version: t.version });
+  assert.equal(acc.status, 200, acc.text);
+  assert.equal(acc.body.state, 'accepted');
+  const stale = await m1.post(`/api/v1/alert-tasks/${t.id}/close`, { version: t.version, outcome: 'retained' });
+  assert.equal(stale.status, 409);
+  assert.equal(stale.body.error.field, 'version');
+  const contact = await m1.post(`/api/v1/alert-tasks/${t.id}/contact`, {
+    version: acc.body.version, contact: { channel: 'call', subject: '外呼了解原因', outcome: 'positive', next_step: '发送资费方案' },
+  });
+  assert.equal(contact.status, 200, contact.text);
+  const timeline = await m1.get(`/api/v1/customers/${t.customer.id}/contacts?limit=50`);
+  assert.ok(timeline.body.items.some((c) => c.id === contact.body.contact_id), 'the contact is on the timeline');
+  const noReason = await m1.post(`/api/v1/alert-tasks/${t.id}/close`, { version: contact.body.version, outcome: 'lost' });
+  assert.equal(noReason.status, 400);
+  assert.equal(noReason.body.error.field, 'reason');
+  const closed = await m1.post(`/api/v1/alert-tasks/${t.id}/close`, { version: contact.body.version, outcome: 'lost', reason: '转网' });
+  assert.equal(closed.status, 200, closed.text);
+  const illegal = await m1.post(`/api/v1/alert-tasks/${t.id}/accept`, { version: closed.body.version });
+  assert.equal(illegal.status, 409);
+  assert.match(illegal.body.error.message, /allowed now/);
+  const detail = await m1.get(`/api/v1/alert-tasks/${t.id}`);
+  assert.deepEqual(detail.body.history.map((h) => h.action), ['created', 'accept', 'contact', 'close']);
+  const audit = await admin.get(`/api/v1/audit?entity=alert_task&entity_id=${t.id}`);
+  assert.equal(audit.body.total, 3);
+});
+
+test('rules: editor preview with positions, versions, refusals with the field named', async () => {
+  const bad = await sup1.post('/api/v1/alert-rules/preview', { level: 'member', condition: 'bill[-2] >= 100 and bil < 100' });
+  assert.equal(bad.status, 200);
+  assert.equal(bad.body.valid, false);
+  assert.equal(bad.body.position, 21);
+  assert.match(bad.body.message, /did you mean bill/);
+  const ok = await sup1.post('/api/v1/alert-rules/preview', { level: 'member', condition: 'bill[-2] >= 100 and bill < 100' });
+  assert.equal(ok.body.valid, true);
+  assert.ok(ok.body.this_month.customers >= 0);
+  assert.ok('last_month' in ok.body);
+  assert.equal((await m1.post('/api/v1/alert-rules/preview', { condition: 'bill > 1' })).status, 403);
+  const refused = await sup1.post('/api/v1/alert-rules', { name: 'x', condition: 'status == "lost"' });
+  assert.equal(refused.status, 400);
+  assert.equal(refused.body.error.field, 'condition');
+  const created = await sup1.post('/api/v1/alert-rules', { name: '集团收入骤降', level: 'customer', condition: 'revenue_drop_pct >= 40 and revenue[-2] >= 1000',
+                                                          severity: 'critical', deadline_days: 3 });
+  assert.equal(created.status, 201, created.text);
+  const patched = await sup1.patch(`/api/v1/alert-rules/${created.body.id}`, { version: 1, enabled: false });
+  assert.equal(patched.status, 200);
+  assert.equal(patched.body.version, 2);
+  assert.equal((await sup1.patch(`/api/v1/alert-rules/${created.body.id}`, { version: 1, enabled: true })).status, 409);
+  const versions = await sup1.get(`/api/v1/alert-rules/${created.body.id}/versions`);
+  assert.deepEqual(versions.body.items.map((v) => v.enabled), [false, true]);
+  const fields = await sup1.get('/api/v1/alert-rules/fields');
+  assert.ok(fields.body.member.some((f) => f.name === 'zone' && f.values.includes('white')));
+  assert.ok(fields.body.customer.some((f) => f.name === 'revenue_drop_pct'));
+  assert.equal((await sup1.raw('DELETE', `/api/v1/alert-rules/${created.body.id}`)).status, 204);
+});
+
+test('the engine runs on demand for the right roles; a rerun creates nothing', async () => {
+  assert.equal((await m1.post('/api/v1/engine/runs', {})).status, 403);
+  assert.equal((await sup1.post('/api/v1/engine/runs', { month: 'soon' })).body.error.field, 'month');
+  const run = await sup1.post('/api/v1/engine/runs', {});
+  assert.equal(run.status, 200, run.text);
+  assert.equal(run.body.tasks_created, 0);
+});
+
+test('zones: thresholds are configuration; a customer shows its zone history and members', async () => {
+  const cfg = await sup1.get('/api/v1/zones/config');
+  assert.equal(cfg.body.config.bill_a_fen, 10000);
+  assert.equal((await put(m1, '/api/v1/zones/config', { version: cfg.body.version, config: { mou_b: 100 } })).status, 403);
+  const bad = await put(sup1, '/api/v1/zones/config', { version: cfg.body.version, config: { mou_b: -5 } });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.error.field, 'mou_b');
+  const mine = (await m1.get('/api/v1/customers?limit=50')).body.items;
+  let shown = null;
+  for (const c of mine) {
+    const z = await m1.get(`/api/v1/customers/${c.id}/zones`);
+    assert.equal(z.status, 200);
+    if (z.body.zone) { shown = z.body; break; }
+  }
+  assert.ok(shown, 'one of my customers has a zone');
+  assert.ok(shown.members.length > 0);
+  assert.ok(['none', 'blue', 'green', 'yellow', 'red', 'white'].includes(shown.members[0].zone));
+  assert.equal((await m3.get(`/api/v1/customers/${shown.customer_id}/zones`)).status, 404);
+  const moves = await sup1.get('/api/v1/zones/transitions?limit=5');
+  assert.equal(moves.status, 200);
+});
+
+test('the 360 view carries value, zone, open alerts; the analyst sees numbers masked in tasks', async () => {
+  const inbox = await m1.get('/api/v1/alert-tasks?owner=me&state=active&limit=1');
+  const customer = inbox.body.items[0].customer.id;
+  const ov = await m1.get(`/api/v1/customers/${customer}/overview`);
+  assert.equal(ov.status, 200);
+  assert.ok(ov.body.value?.latest?.tier);
+  assert.ok(ov.body.risk_zone?.zone);
+  assert.ok(ov.body.alerts.length > 0);
+  assert.ok(ov.body.alerts.every((a) => a.state !== 'closed'));
+  const withMembers = (await analyst.get('/api/v1/alert-tasks?state=active&limit=100')).body.items.find((t) => t.member_count > 0);
+  if (withMembers) {
+    const d = await analyst.get(`/api/v1/alert-tasks/${withMembers.id}`);
+    for (const m of d.body.members) assert.match(m.number, /\*/);
+  }
+  assert.equal((await merchant.get('/api/v1/alert-tasks')).status, 403);
+});
+
+test('notifications: escalations reach the supervisor', async () => {
+  const n = await sup1.get('/api/v1/notifications?limit=50');
+  assert.equal(n.status, 200);
+  // The demo's older months left overdue tasks: the scheduler (or the demo) escalated them.
+  assert.ok(n.body.items.some((x) => x.kind === 'escalation'), JSON.stringify(n.body.items.slice(0, 3)));
+  const first = n.body.items[0];
+  assert.equal((await sup1.post(`/api/v1/notifications/${first.id}/read`, {})).status, 204);
+  assert.equal((await m1.post(`/api/v1/notifications/${first.id}/read`, {})).status, 404);
+});
