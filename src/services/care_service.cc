@@ -27,6 +27,11 @@ constexpr const char* kTaskFrom =
     "= t.key_person_id "
     "LEFT JOIN members m ON m.id = t.member_id LEFT JOIN users u ON u.id = t.assignee_id";
 
+// Care tasks are the account team's work: the roles that work or manage them read them.
+bool can_read_care(const Actor& a) {
+  return a.can(domain::Perm::kCareWork) || a.can(domain::Perm::kCareManage);
+}
+
 json opt_id(const db::Row& r, size_t i) {
   return r.is_null(i) ? json(nullptr) : json(r.i64(i));
 }
@@ -156,8 +161,7 @@ Result<std::optional<json>> CareService::load(db::Connection& c, const Actor& a,
 }
 
 Result<json> CareService::list(const Actor& a, const ListQuery& q) {
-  if (!a.can(domain::Perm::kArchiveRead))
-    return Error::forbidden("your role cannot read care tasks");
+  if (!can_read_care(a)) return Error::forbidden("your role cannot read care tasks");
   if (q.limit < 1 || q.limit > 200) return Error::invalid("limit", "must be between 1 and 200");
   if (!q.sort.empty() && q.sort != "due_date")
     return Error::invalid("sort", "care tasks are listed by due date");
@@ -235,8 +239,7 @@ Result<json> CareService::list(const Actor& a, const ListQuery& q) {
 }
 
 Result<json> CareService::get(const Actor& a, int64_t id) {
-  if (!a.can(domain::Perm::kArchiveRead))
-    return Error::forbidden("your role cannot read care tasks");
+  if (!can_read_care(a)) return Error::forbidden("your role cannot read care tasks");
   KAM_TRY(lease, records_.db().acquire());
   KAM_TRY(task, load(*lease, a, id));
   if (!task) return Error::not_found("care task");
@@ -333,8 +336,7 @@ Result<json> CareService::update(const Actor& a, int64_t id, const json& body) {
 }
 
 Result<json> CareService::get_config(const Actor& a) {
-  if (!a.can(domain::Perm::kArchiveRead))
-    return Error::forbidden("your role cannot read the care configuration");
+  if (!can_read_care(a)) return Error::forbidden("your role cannot read the care configuration");
   KAM_TRY(lease, records_.db().acquire());
   KAM_TRY(cfg, load_care_config(*lease));
   KAM_TRY(row, lease->query_one("SELECT version, updated_at FROM care_config WHERE id = 1"));

@@ -300,7 +300,7 @@ Result<json> FamilyPlanService::list_imports(const Actor& a, int limit) {
 }
 
 Result<json> FamilyPlanService::months(const Actor& a) {
-  if (!a.can(domain::Perm::kArchiveRead))
+  if (!a.can(domain::Perm::kAnalysisRead))
     return Error::forbidden("your role cannot read call-record months");
   KAM_TRY(lease, records_.db().acquire());
   KAM_TRY(
@@ -335,7 +335,7 @@ Result<std::vector<int64_t>> FamilyPlanService::candidate_members(db::Connection
 }
 
 Result<json> FamilyPlanService::candidates(const Actor& a, const CandidateQuery& q) {
-  if (!a.can(domain::Perm::kArchiveRead))
+  if (!a.can(domain::Perm::kAnalysisRead))
     return Error::forbidden("your role cannot read family-plan candidates");
   if (q.limit < 1 || q.limit > 200) return Error::invalid("limit", "must be between 1 and 200");
   KAM_TRY(lease, records_.db().acquire());

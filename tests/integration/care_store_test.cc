@@ -209,7 +209,9 @@ TEST_P(CareStoreTest, TasksStayInScopeAndMoveOnlyAlongAllowedTransitions) {
   EXPECT_EQ(
       s_->care.update(actor("manager1"), foreign, {{"state", "done"}, {"version", 1}}).error().code,
       ErrorCode::kNotFound);
-  // Analysts read, but do not work care tasks.
+  // Care tasks are the account team's: portal users and analysts neither read nor work them.
+  EXPECT_EQ(s_->care.list(actor("portal1"), q).error().code, ErrorCode::kForbidden);
+  EXPECT_EQ(s_->care.get(actor("analyst1"), id).error().code, ErrorCode::kForbidden);
   EXPECT_EQ(
       s_->care.update(actor("analyst1"), id, {{"state", "done"}, {"version", 1}}).error().code,
       ErrorCode::kForbidden);
