@@ -59,11 +59,16 @@ int usage_field_index(std::string_view name) {
 }
 
 int usage_field_index(UsageField id) {
-  const auto& f = usage_fields();
-  for (size_t i = 0; i < f.size(); ++i) {
-    if (f[i].id == id) return static_cast<int>(i);
-  }
-  return -1;
+  // Called in column loops (UsageFrame::col): a table by id instead of a search.
+  static const std::array<int, 256> by_id = [] {
+    std::array<int, 256> t;
+    t.fill(-1);
+    const auto& f = usage_fields();
+    for (size_t i = 0; i < f.size(); ++i) t[static_cast<size_t>(f[i].id)] = static_cast<int>(i);
+    return t;
+  }();
+  auto i = static_cast<size_t>(id);
+  return i < by_id.size() ? by_id[i] : -1;
 }
 
 const char* member_status_name(int64_t code) {
