@@ -76,6 +76,12 @@ describe('stale and out-of-turn events change nothing', () => {
     expect(reduceImport(processing, { type: 'show', record: rec({ id: 3, status: 'succeeded' }) })).toBe(processing);
     expect(reduceImport(processing, { type: 'reset' })).toBe(processing);
   });
+  it('follows an import still running when it is opened from the list', () => {
+    const s = reduceImport(initialImportState(), { type: 'show', record: rec({ id: 4, status: 'running', phase: 'writing' }) });
+    expect(s.phase).toBe('processing');
+    expect(shouldPoll(s)).toBe(true);
+    expect(reduceImport(s, { type: 'polled', record: rec({ id: 4, status: 'succeeded' }) }).phase).toBe('succeeded');
+  });
   it('shows a past import when idle or finished, and starts afresh after it', () => {
     const shown: ImportState = reduceImport(initialImportState(), { type: 'show', record: rec({ id: 3, status: 'failed', rows_bad: 1, issue_count: 1 }) });
     expect(shown.phase).toBe('failed');
