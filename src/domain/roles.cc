@@ -24,6 +24,20 @@ std::string_view role_name(Role role) { return role_names()[static_cast<size_t>(
 bool has_perm(Role r, Perm p) {
   using enum Role;
   switch (p) {
+    // The service desk (SPEC §4).
+    case Perm::kWorkOrderCreate:
+      return r != kAnalyst;
+    case Perm::kWorkOrderWork:
+    case Perm::kSurveyWork:
+      return r == kAdmin || r == kSupervisor || r == kAccountManager || r == kPhoneManager || r == kServiceAgent;
+    case Perm::kWorkOrderManage:
+    case Perm::kSlaManage:
+      return r == kAdmin || r == kSupervisor;
+    case Perm::kSatisfactionRead:
+      return r == kAdmin || r == kSupervisor || r == kAccountManager || r == kPhoneManager || r == kServiceAgent ||
+             r == kAnalyst;
+    case Perm::kKnowledgeWrite:
+      return r == kAdmin || r == kSupervisor || r == kServiceAgent || r == kAnalyst;
     case Perm::kArchiveRead:
       return r != kMerchantStaff;
     case Perm::kArchiveWrite:
@@ -53,7 +67,14 @@ bool has_perm(Role r, Perm p) {
     case Perm::kCareManage:
       return r == kAdmin || r == kSupervisor;
     case Perm::kTariffManage:
+    case Perm::kProductManage:
       return r == kAdmin || r == kAnalyst;
+    case Perm::kOrderWrite:
+      return r == kAdmin || r == kSupervisor || r == kAccountManager;
+    case Perm::kOrderApprove:
+      return r == kAdmin || r == kSupervisor;
+    case Perm::kOrderConfigure:
+      return r == kAdmin;
     case Perm::kAnalysisRead:
       return r == kAdmin || r == kAnalyst || r == kSupervisor || r == kAccountManager || r == kPhoneManager;
   }
@@ -62,6 +83,10 @@ bool has_perm(Role r, Perm p) {
 
 const std::vector<std::pair<Perm, const char*>>& perm_names() {
   static const std::vector<std::pair<Perm, const char*>> names = {
+      {Perm::kWorkOrderCreate, "workorder.create"}, {Perm::kWorkOrderWork, "workorder.work"},
+      {Perm::kWorkOrderManage, "workorder.manage"}, {Perm::kSlaManage, "sla.manage"},
+      {Perm::kSurveyWork, "survey.work"},           {Perm::kSatisfactionRead, "satisfaction.read"},
+      {Perm::kKnowledgeWrite, "knowledge.write"},
       {Perm::kArchiveRead, "archive.read"},       {Perm::kArchiveWrite, "archive.write"},
       {Perm::kCustomerCreate, "customer.create"}, {Perm::kCustomerDelete, "customer.delete"},
       {Perm::kContactWrite, "contact.write"},     {Perm::kHandover, "handover"},
@@ -70,7 +95,9 @@ const std::vector<std::pair<Perm, const char*>>& perm_names() {
       {Perm::kUsageImport, "usage.import"},       {Perm::kValueConfigure, "value.configure"},
       {Perm::kAnalysisRead, "analysis.read"},     {Perm::kChurnManage, "churn.manage"},
       {Perm::kCareWork, "care.work"},             {Perm::kCareManage, "care.manage"},
-      {Perm::kTariffManage, "tariff.manage"}};
+      {Perm::kTariffManage, "tariff.manage"},     {Perm::kProductManage, "product.manage"},
+      {Perm::kOrderWrite, "order.write"},         {Perm::kOrderApprove, "order.approve"},
+      {Perm::kOrderConfigure, "order.configure"}};
   return names;
 }
 

@@ -30,6 +30,13 @@ enum class Perm {
   kCustomerCreate,
   kCustomerDelete,
   kContactWrite,      // contact records
+  kWorkOrderCreate,   // open work orders (customers in scope; portal: own group; merchant: own)
+  kWorkOrderWork,     // work the queue: take, handle, resolve, transfer, merge, close
+  kWorkOrderManage,   // assign to others, close follow-ups, the service desk configuration
+  kSlaManage,         // SLA policies
+  kSurveyWork,        // satisfaction callbacks (surveys) within the customer scope
+  kSatisfactionRead,  // satisfaction figures and complaint penalties (within the customer scope)
+  kKnowledgeWrite,    // write and publish knowledge base articles
   kHandover,          // start and complete handovers
   kUsersManage,       // users, teams, regions
   kAuditRead,
@@ -42,6 +49,10 @@ enum class Perm {
   kCareWork,          // work care tasks (done / skipped) within the customer scope
   kCareManage,        // generate care tasks, change the care and family-plan configuration
   kTariffManage,      // maintain the tariff package catalogue
+  kProductManage,     // maintain the product catalogue (prices, subsidies, discounts allowed)
+  kOrderWrite,        // create and work orders of customers in scope (一站式受理)
+  kOrderApprove,      // decide discount approvals, up to the role's configured limits
+  kOrderConfigure,    // change the discount limits and the step targets
 };
 
 bool has_perm(Role role, Perm perm);
