@@ -6,6 +6,7 @@
 #include "storage/migrations/m3_alerts.h"
 #include "storage/migrations/m6_churn.h"
 #include "storage/migrations/m7_care.h"
+#include "storage/migrations/m8_churn_jobs.h"
 #include "storage/migrations/schema.h"
 
 namespace kam::db {
@@ -101,6 +102,7 @@ const std::vector<Migration>& migrations() {
       {3, "early warning: rules, zones, alert tasks", kMigration3Alerts},
       {6, "churn propensity: models and scores", kMigration6Churn},
       {7, "care calendar, tariff catalogue, call-detail aggregates", kMigration7Care},
+      {8, "churn training jobs from the stored history", kMigration8ChurnJobs},
   };
   return all;
 }
