@@ -108,14 +108,43 @@ test('a Chinese name fragment finds the customer; the filter is in the URL', asy
   assert.equal(await page.inputValue('input[data-test=customer-search]'), fragment);
 });
 
-test('the 360 view shows profile, value, members, the decision chain and empty later areas', async () => {
+const ZONE_NAMES = { blue: '蓝色安全区', green: '绿色稳定区', yellow: '黄色异动区', red: '红色危险区', white: '白色流失区' };
+
+/** What the risk and alerts cards must show for a customer, from the API's own overview. */
+async function checkWarningCards(id) {
+  const ov = (await state.m1.get(`/api/v1/customers/${id}/overview`)).body;
+  const zone = ov.risk_zone && ov.risk_zone.zone !== 'none' ? ov.risk_zone.zone : null;
+  const risk = page.locator('[data-test=area-risk]');
+  if (zone) {
+    assert.equal(await risk.locator('[data-test=risk-zone]').innerText(), ZONE_NAMES[zone], 'the zone by name');
+    await risk.locator('[data-test=risk-history] .dot').first().waitFor();
+  } else {
+    await risk.locator('[data-test=risk-no-zone]').waitFor();
+  }
+  const text = await risk.innerText();
+  assert.doesNotMatch(text, /[{}]|后续功能/, 'no raw JSON and no placeholder in the risk card');
+  const open = ov.alerts.filter((a) => a.state !== 'closed');
+  const alerts = page.locator('[data-test=area-alerts]');
+  if (open.length) {
+    await alerts.locator('[data-test=alert-item]').first().waitFor();
+    const rules = await alerts.locator('[data-test=alert-rule]').allInnerTexts();
+    const soonest = [...open].sort((a, b) => a.deadline_at.localeCompare(b.deadline_at))[0];
+    assert.equal(rules[0], soonest.rule.name, 'the task due first leads the alerts card');
+    assert.equal(await alerts.locator('[data-test=alert-owner]').first().innerText(), soonest.assignee?.name ?? soonest.team?.name);
+    assert.equal(await alerts.locator('[data-test=alert-overdue]').count() > 0, [...open].sort((a, b) => a.deadline_at.localeCompare(b.deadline_at)).slice(0, 3).some((a) => a.overdue));
+  } else {
+    await alerts.locator('[data-test=alerts-none]').waitFor();
+  }
+  assert.doesNotMatch(await alerts.innerText(), /[{}]|后续功能/, 'no raw JSON and no placeholder in the alerts card');
+  return { ov, zone, open };
+}
+
+test('the 360 view shows profile, value, members, the decision chain, the risk zone and open alerts', async () => {
   await page.click(`[data-test=customer-table] a:has-text("${state.mine.name}")`);
   await page.waitForURL(new RegExp(`/customers/${state.mine.id}`));
   assert.equal(await page.innerText('[data-test=customer-name]'), state.mine.name);
-  for (const area of ['risk', 'alerts']) {
-    const text = await page.innerText(`[data-test=area-${area}]`);
-    assert.match(text, /后续功能/, `${area} shows its empty state`);
-  }
+  const mine = await checkWarningCards(state.mine.id);
+  assert.ok(mine.open.length > 0, 'the demo gives this customer an open alert task');
   // The value card is filled from the demo's usage (or says there is none yet).
   await page.locator('[data-test=area-value] [data-test=value-tier], [data-test=area-value] [data-test=value-empty]').first().waitFor();
   await page.click('.el-tabs__item:has-text("关键人与决策链")');
@@ -129,6 +158,31 @@ test('the 360 view shows profile, value, members, the decision chain and empty l
   await page.click('.el-tabs__item:has-text("基本信息")');
   await page.waitForSelector('text=统一社会信用代码');
   await screenshot(page, '05-customer-360');
+});
+
+test('a customer in a colour zone shows the zone, its meaning, care actions, history and its alerts', async () => {
+  // The demo's zones: find one of manager1's customers with a zone this month and an open task.
+  const tasks = (await state.m1.get('/api/v1/alert-tasks?state=active&limit=200')).body.items;
+  let found = null;
+  for (const id of [...new Set(tasks.map((x) => x.customer.id))]) {
+    const z = (await state.m1.get(`/api/v1/customers/${id}/zones`)).body;
+    if (z.zone && z.zone !== 'none' && z.history.length >= 2) { found = { id, z }; break; }
+  }
+  assert.ok(found, 'the demo has a zoned customer with open alerts');
+  await page.goto(`${BASE}/customers/${found.id}`);
+  await page.waitForSelector('[data-test=customer-name]');
+  const { zone } = await checkWarningCards(found.id);
+  assert.equal(zone, found.z.zone);
+  const risk = page.locator('[data-test=area-risk]');
+  assert.ok((await risk.locator('[data-test=risk-meaning]').innerText()).length > 5, 'the zone says what it means');
+  assert.match(await risk.locator('[data-test=risk-care]').innerText(), new RegExp(found.z.care_action.slice(0, 6)));
+  assert.equal(await risk.locator('[data-test=risk-history] .dot').count(), found.z.history.length);
+  await screenshot(page, '05b-customer-360-warnings');
+  // The alert links to its task in the inbox.
+  const href = await page.locator('[data-test=area-alerts] [data-test=alert-rule]').first().getAttribute('href');
+  assert.match(href, /\/alerts\/tasks\?task=\d+/);
+  await page.goto(`${BASE}/customers/${state.mine.id}`);
+  await page.waitForSelector('[data-test=customer-name]');
 });
 
 test('a bad credit code is marked at its field with the API’s reason', async () => {

@@ -1,4 +1,5 @@
 // English. Same keys as zh-CN.ts (the type below makes the compiler check it).
+import warnEn from './warn.en';
 import type { MessageSchema } from './zh-CN';
 
 const en: MessageSchema = {
@@ -680,6 +681,7 @@ const en: MessageSchema = {
       noMonths: 'No usage stored for this member',
     },
   },
+  warn: warnEn,
 };
 
 export default en;

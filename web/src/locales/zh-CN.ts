@@ -1,5 +1,6 @@
 // 简体中文（默认）。Keys are shared with en.ts; a unit test keeps both catalogues in step.
 // vue-i18n treats { } @ $ | as syntax: keep them out of plain text.
+import warnZh from './warn.zh-CN';
 
 const zhCN = {
   app: {
@@ -680,6 +681,7 @@ const zhCN = {
       noMonths: '该成员没有用量记录',
     },
   },
+  warn: warnZh,
 };
 
 export default zhCN;
