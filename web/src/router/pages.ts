@@ -3,6 +3,7 @@
 // the router and the menu are built from this list.
 import type { Component } from 'vue';
 import type { RouteComponent } from 'vue-router';
+import { Bell, SetUp, Histogram } from '@element-plus/icons-vue'; // warn
 import {
   DataAnalysis, DataBoard, OfficeBuilding, Operation, Setting, TrendCharts, Upload, User, UserFilled, Files, MapLocation,
 } from '@element-plus/icons-vue';
@@ -31,6 +32,7 @@ export interface PageDef {
 export const MENU_GROUPS: Record<string, { label: string; icon: Component; order: number }> = {
   value: { label: 'menu.value', icon: TrendCharts, order: 30 },
   admin: { label: 'menu.admin', icon: Setting, order: 90 },
+  warn: { label: 'warn.menu.group', icon: Bell, order: 25 },
 };
 
 export const pages: PageDef[] = [
@@ -78,6 +80,23 @@ export const pages: PageDef[] = [
     name: 'audit', path: '/admin/audit', title: 'menu.audit', perm: 'audit.read',
     component: () => import('@/views/admin/AuditView.vue'),
     menu: { label: 'menu.audit', icon: Files, order: 30, group: 'admin' },
+  },
+  {
+    name: 'alert-tasks', path: '/alerts/tasks', title: 'warn.menu.inbox', perm: 'archive.read',
+    component: () => import('@/views/alerts/InboxView.vue'),
+    menu: { label: 'warn.menu.inbox', icon: Bell, order: 10, group: 'warn' },
+  },
+  {
+    // Everyone who sees tasks reads the rules; supervisors and admins edit them (checked on the page).
+    name: 'alert-rules', path: '/alerts/rules', title: 'warn.menu.rules', perm: 'archive.read',
+    component: () => import('@/views/alerts/RulesView.vue'),
+    menu: { label: 'warn.menu.rules', icon: SetUp, order: 20, group: 'warn' },
+  },
+  {
+    // The supervisor view: care.manage is the supervisors' and admins' permission.
+    name: 'alert-dashboard', path: '/alerts/dashboard', title: 'warn.menu.dashboard', perm: 'care.manage',
+    component: () => import('@/views/alerts/DashboardView.vue'),
+    menu: { label: 'warn.menu.dashboard', icon: Histogram, order: 30, group: 'warn' },
   },
   {
     name: 'account', path: '/account', title: 'menu.account',

@@ -44,24 +44,31 @@ export function retentionRate(mix: Record<Outcome, number>): number | null {
 }
 
 /**
- * The 1-based line and column of a character offset in a rule's text, and the text split around
- * it, so the editor can point at the spot the API named (its "position" is a 0-based offset).
+ * Where a rule's parse error sits: the API names a 1-based character position ("at position 21:
+ * …"). Gives the 1-based line and column and the text split around that character, so the editor
+ * can mark the spot. Counts characters, not UTF-16 units, like the server.
  */
 export function errorSpot(text: string, position: number): { line: number; column: number; before: string; at: string; after: string } {
-  const p = Math.max(0, Math.min(position, text.length));
-  const head = text.slice(0, p);
+  const chars = Array.from(text);
+  const i = Math.max(0, Math.min(position - 1, chars.length));
+  const head = chars.slice(0, i).join('');
   const line = head.split('\n').length;
-  const column = p - head.lastIndexOf('\n');
-  return { line, column, before: head, at: text.slice(p, p + 1) || ' ', after: text.slice(p + 1) };
+  const column = i - (head.lastIndexOf('\n') + 1) + 1;
+  const at = chars[i] ?? '';
+  return { line, column, before: head, at: at === '\n' ? ' ' : at || ' ', after: chars.slice(i + 1).join('') };
 }
 
-/** Pulls a 0-based position out of an API message like "… at position 12" or "column 5". */
+/** The 1-based position in an API error message like "at position 12: …" (null when none). */
 export function positionFrom(err: { message?: string; position?: number } | null | undefined): number | null {
   if (!err) return null;
   if (typeof err.position === 'number') return err.position;
-  const m = /position (\d+)/i.exec(err.message ?? '') ?? /column (\d+)/i.exec(err.message ?? '');
-  if (!m) return null;
-  return /column/i.test(m[0]) ? Number(m[1]) - 1 : Number(m[1]);
+  const m = /at position (\d+)/i.exec(err.message ?? '');
+  return m ? Number(m[1]) : null;
+}
+
+/** The message without its "at position N: " prefix (the editor shows line and column instead). */
+export function withoutPosition(message: string): string {
+  return message.replace(/^at position \d+:\s*/i, '');
 }
 
 /** Active (not closed) tasks first, then by deadline; what the 360 alerts card shows. */

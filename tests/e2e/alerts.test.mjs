@@ -1,0 +1,200 @@
+// The warning pages in a real browser (SPEC §3): a manager works an alert task from the inbox
+// to "retained" and sees the counts move; a supervisor meets a broken rule condition marked at
+// its position, fixes it, previews and saves a new version; the supervisor dashboard draws its
+// charts. Screenshots go to tests/e2e/artifacts/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, screenshot } from './browser.mjs';
+
+const BASE = process.env.KAM_E2E_URL;
+const PASSWORD = 'Kam@2026demo';
+if (!BASE) throw new Error('KAM_E2E_URL is not set: run tests/e2e/run.sh KAM_BINARY');
+
+let browser, page;
+const pageErrors = [];
+const state = {};
+
+async function apiLogin(username) {
+  const r = await fetch(`${BASE}/api/v1/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }),
+  });
+  assert.equal(r.status, 200, `API login ${username}`);
+  const { token, user } = await r.json();
+  const call = async (method, p, body) => {
+    const res = await fetch(BASE + p, {
+      method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body && JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json().catch(() => null) };
+  };
+  return { user, get: (p) => call('GET', p), post: (p, b) => call('POST', p, b) };
+}
+
+async function signIn(username) {
+  await page.waitForSelector('input[name=username]');
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', PASSWORD);
+  await page.click('[data-test=login-submit]');
+}
+
+async function signOut() {
+  await page.click('[data-test=user-menu]');
+  await page.click('[data-test=logout]');
+  await page.waitForURL(/\/login/);
+}
+
+const settle = () => page.waitForTimeout(700);
+const quietToasts = () => page.evaluate(() => document.querySelectorAll('.el-message').forEach((e) => e.remove()));
+const count = async (k) => Number((await page.innerText(`[data-test=count-${k}] .n`)).replace(/,/g, ''));
+const total = async (api, q) => (await api.get(`/api/v1/alert-tasks?limit=1&${q}`)).body.total;
+
+before(async () => {
+  browser = await launch();
+  page = await browser.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  state.m1 = await apiLogin('manager1');
+  state.sup = await apiLogin('supervisor1');
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+test('a manager accepts a task, records a contact and closes it as retained; the counts move', async () => {
+  await page.goto(`${BASE}/alerts/tasks`);
+  await page.waitForURL(/\/login/);
+  await signIn('manager1');
+  await page.waitForURL(/\/alerts\/tasks/);
+  await page.waitForSelector('[data-test=inbox-table] .el-table__row');
+  // The counts are the manager's own tasks per state, as the API counts them.
+  await page.waitForFunction(() => !document.querySelector('[data-test=count-open] .n')?.textContent?.includes('—'));
+  const before = { open: await count('open'), closed: await count('closed') };
+  assert.equal(before.open, await total(state.m1, 'owner=me&state=open'));
+  assert.equal(before.closed, await total(state.m1, 'owner=me&state=closed'));
+  assert.ok(before.open > 0, 'the demo leaves manager1 open tasks');
+  await screenshot(page, 'alerts-01-inbox');
+
+  // Only open tasks, then the first one.
+  await page.click('[data-test=count-open]');
+  await page.waitForURL((u) => new URL(u).searchParams.get('state') === 'open');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-test=row-state]')].every((e) => e.textContent === '待接单'));
+  const first = page.locator('[data-test=inbox-table] .el-table__row').first();
+  const rule = await first.locator('[data-test=row-rule]').innerText();
+  await first.click();
+  await page.waitForURL((u) => new URL(u).searchParams.has('task'));
+  const taskId = Number(new URL(page.url()).searchParams.get('task'));
+  const drawer = page.locator('[data-test=task-drawer]');
+  await drawer.locator('[data-test=task-state]').waitFor();
+  assert.match(await drawer.innerText(), new RegExp(rule));
+  assert.equal(await drawer.locator('[data-test=task-state]').innerText(), '待接单');
+
+  await drawer.locator('[data-test=task-accept]').click();
+  await page.waitForFunction(() => document.querySelector('[data-test=task-state]')?.textContent === '已接单');
+
+  const subject = `预警回访 ${Date.now()}`;
+  await drawer.locator('[data-test=task-contact-subject]').fill(subject);
+  await drawer.locator('[data-test=task-contact-summary]').fill('客户说明话费下降原因，愿意续约');
+  await drawer.locator('[data-test=task-contact]').click();
+  await page.waitForFunction(() => document.querySelector('[data-test=task-state]')?.textContent === '已联系');
+
+  await drawer.locator('[data-test=outcome-retained]').click();
+  await drawer.locator('[data-test=task-close]').click();
+  await page.waitForFunction(() => document.querySelector('[data-test=task-state]')?.textContent === '已关闭');
+  assert.equal(await drawer.locator('[data-test=task-outcome]').innerText(), '已保有');
+  assert.match(await drawer.locator('[data-test=task-history]').innerText(), /接单[\s\S]*记录联系[\s\S]*关闭/);
+  await quietToasts();
+  await screenshot(page, 'alerts-02-task-closed');
+
+  // The API agrees, and the contact is on the customer's timeline.
+  const task = (await state.m1.get(`/api/v1/alert-tasks/${taskId}`)).body;
+  assert.equal(task.state, 'closed');
+  assert.equal(task.outcome, 'retained');
+  assert.ok(task.contact_id, 'the task links its contact');
+  const contacts = (await state.m1.get(`/api/v1/customers/${task.customer.id}/contacts?limit=50`)).body.items;
+  assert.ok(contacts.some((c) => c.id === task.contact_id && c.subject === subject), 'the contact is in the timeline');
+
+  // Back in the inbox: one fewer open, one more closed.
+  await page.locator('[data-test=task-drawer] .el-drawer__close-btn').click();
+  await page.waitForURL((u) => !new URL(u).searchParams.has('task'));
+  await page.waitForFunction((n) => Number(document.querySelector('[data-test=count-open] .n')?.textContent?.replace(/,/g, '')) === n, before.open - 1);
+  assert.equal(await count('closed'), before.closed + 1);
+  await signOut();
+});
+
+test('a supervisor sees a broken condition marked at its position, fixes it, previews and saves a new version', async () => {
+  await signIn('supervisor1');
+  await page.waitForURL((u) => !/\/login/.test(u));
+  await page.goto(`${BASE}/alerts/rules`);
+  await page.waitForSelector('[data-test=rules-table] .el-table__row');
+  const rules = (await state.sup.get('/api/v1/alert-rules')).body.items;
+  const rule = rules.find((r) => r.code === 'bill_drop');
+  assert.ok(rule, 'the built-in bill-drop rule is seeded');
+  assert.equal(await page.innerText(`[data-test=rule-version-${rule.id}]`), String(rule.version));
+  await page.click(`[data-test=rule-name-${rule.id}]`);
+  const editor = page.locator('[data-test=rule-editor]');
+  const cond = editor.locator('textarea[data-test=rule-condition]');
+  await cond.waitFor();
+  assert.equal(await cond.inputValue(), rule.condition);
+  await editor.locator('[data-test=rule-fields] .chip', { hasText: 'mou' }).first().waitFor();
+
+  const broken = 'bill[-2] >= 60 and and bill_drop_pct >= 30';
+  await cond.fill(broken);
+  await editor.locator('[data-test=rule-preview]').click();
+  const where = editor.locator('[data-test=rule-error-where]');
+  await where.waitFor();
+  // The API names position 20 (the second "and"): line 1, column 20, marked in the text.
+  const api = (await state.sup.post('/api/v1/alert-rules/preview', { condition: broken, level: rule.level })).body;
+  assert.equal(api.valid, false);
+  assert.equal(api.position, 20);
+  assert.match(await where.innerText(), /第 1 行第 20 列/);
+  assert.equal(await editor.locator('[data-test=rule-error-mark]').innerText(), 'a');
+  await quietToasts();
+  await screenshot(page, 'alerts-03-rule-error');
+
+  // Saving the broken text is refused the same way, nothing is stored.
+  await editor.locator('[data-test=rule-save]').click();
+  await page.waitForTimeout(300);
+  await where.waitFor();
+  assert.equal((await state.sup.get(`/api/v1/alert-rules/${rule.id}`)).body.version, rule.version);
+
+  const fixed = 'bill[-2] >= 60 and bill_drop_pct >= 30';
+  await cond.fill(fixed);
+  assert.equal(await where.count(), 0, 'the error goes away as the text changes');
+  await editor.locator('[data-test=rule-preview]').click();
+  await editor.locator('[data-test=rule-preview-result]').waitFor();
+  const pv = (await state.sup.post('/api/v1/alert-rules/preview', { condition: fixed, level: rule.level })).body;
+  const shown = await editor.locator('[data-test=preview-this]').innerText();
+  assert.match(shown, new RegExp(`${pv.this_month.customers.toLocaleString('zh-CN')} 个客户`));
+  assert.match(await editor.locator('[data-test=preview-last]').innerText(), new RegExp(`${pv.last_month.customers.toLocaleString('zh-CN')} 个客户`));
+  if (pv.this_month.sample.length) {
+    assert.match(await editor.locator('[data-test=preview-sample]').innerText(), new RegExp(pv.this_month.sample[0].name));
+  }
+  await screenshot(page, 'alerts-04-rule-preview');
+
+  await editor.locator('[data-test=rule-save]').click();
+  await page.waitForFunction(([id, v]) => document.querySelector(`[data-test=rule-version-${id}]`)?.textContent === String(v), [rule.id, rule.version + 1]);
+  const saved = (await state.sup.get(`/api/v1/alert-rules/${rule.id}`)).body;
+  assert.equal(saved.version, rule.version + 1);
+  assert.equal(saved.condition, fixed);
+  await editor.locator('.el-tabs__item', { hasText: '版本历史' }).click();
+  await page.waitForFunction((n) => document.querySelectorAll('[data-test=rule-versions] .el-table__row').length === n, rule.version + 1);
+  await quietToasts();
+  await screenshot(page, 'alerts-05-rule-versions');
+  await page.keyboard.press('Escape');
+});
+
+test('the supervisor dashboard draws its charts from the summary', async () => {
+  await page.goto(`${BASE}/alerts/dashboard`);
+  await page.waitForSelector('[data-test=dash-total]');
+  const summary = (await state.sup.get('/api/v1/alert-tasks/summary')).body;
+  const all = summary.by_state.reduce((s, r) => s + r.total, 0);
+  assert.equal(Number((await page.innerText('[data-test=dash-total]')).replace(/,/g, '')), all);
+  for (const c of ['state', 'outcome', 'manager', 'team']) await page.waitForSelector(`[data-test=chart-${c}] canvas`);
+  const rows = await page.locator('[data-test=dash-managers] .el-table__row').count();
+  assert.equal(rows, summary.by_manager.length);
+  await settle();
+  await screenshot(page, 'alerts-06-dashboard');
+});
+
+test('no script errors on the warning pages', () => {
+  assert.deepEqual(pageErrors, []);
+});
