@@ -188,11 +188,48 @@ test('the supervisor dashboard draws its charts from the summary', async () => {
   const summary = (await state.sup.get('/api/v1/alert-tasks/summary')).body;
   const all = summary.by_state.reduce((s, r) => s + r.total, 0);
   assert.equal(Number((await page.innerText('[data-test=dash-total]')).replace(/,/g, '')), all);
+  const closed = summary.by_state.find((r) => r.key === 'closed');
+  assert.equal(await page.innerText('[data-test=dash-retention]'), `${(closed.retention_rate * 100).toFixed(1)}%`, 'retention as the API counts it');
   for (const c of ['state', 'outcome', 'manager', 'team']) await page.waitForSelector(`[data-test=chart-${c}] canvas`);
   const rows = await page.locator('[data-test=dash-managers] .el-table__row').count();
   assert.equal(rows, summary.by_manager.length);
   await settle();
   await screenshot(page, 'alerts-06-dashboard');
+});
+
+test('the zones page shows the five zones as the API counts them, and the zone changes', async () => {
+  await page.goto(`${BASE}/alerts/zones`);
+  await page.waitForSelector('[data-test=zone-green] .n');
+  const z = (await state.sup.get('/api/v1/zones')).body;
+  for (const k of ['blue', 'green', 'yellow', 'red', 'white']) {
+    assert.equal(Number((await page.innerText(`[data-test=zone-${k}] .n`)).replace(/,/g, '')), z.current.customers[k] ?? 0, k);
+  }
+  await page.waitForSelector('[data-test=zone-chart] canvas');
+  assert.equal(await page.locator('[data-test=zone-transitions] .el-table__row').count(), z.transitions.length);
+  const ev = (await state.sup.get(`/api/v1/zones/transitions?month=${z.month}&limit=1`)).body;
+  if (ev.total) await page.locator('[data-test=zone-events] .el-table__row', { hasText: ev.items[0].customer_name }).first().waitFor();
+  await settle();
+  await screenshot(page, 'alerts-07-zones');
+});
+
+test('the care calendar marks a task done; the tariff calculator names the best package', async () => {
+  await page.goto(`${BASE}/care`);
+  await page.waitForSelector('[data-test=care-item]');
+  const first = page.locator('[data-test=care-item]').first();
+  const title = await first.locator('.title').innerText();
+  const before = await page.locator('[data-test=care-item]').count();
+  await first.locator('[data-test=care-done]').click();
+  await page.waitForFunction(([t, n]) => document.querySelectorAll('[data-test=care-item]').length === n - 1
+    || ![...document.querySelectorAll('[data-test=care-item] .title')].some((e) => e.textContent === t), [title, before]);
+  const done = (await state.sup.get('/api/v1/care-tasks?state=done&limit=200')).body.items;
+  assert.ok(done.some((x) => x.title === title), 'the API has the task done');
+  await screenshot(page, 'alerts-08-care');
+  await page.click('.el-tabs__item:has-text("资费测算")');
+  await page.click('[data-test=tariff-calc]');
+  await page.waitForSelector('[data-test=tariff-best]');
+  const advice = (await state.sup.get('/api/v1/tariffs/advice?mou=300&data_mb=10240&sms=30')).body;
+  assert.match(await page.innerText('[data-test=tariff-best]'), new RegExp(advice.best.name));
+  assert.equal(await page.locator('[data-test=tariff-options] .el-table__row').count(), advice.options.length);
 });
 
 test('no script errors on the warning pages', () => {

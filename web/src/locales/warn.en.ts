@@ -197,6 +197,9 @@ const warnEn: typeof warnZh = {
     familyCol: { number: 'Member number', customer: 'Customer', callee: 'Called number', operator: 'Operator', calls: 'Calls', minutes: 'Minutes', tenure: 'Tenure (months)' },
     familyRule: 'Tenure ≥ {t} months, ≥ {n} calls this month to the same other-operator number',
     familyEmpty: 'No family-plan candidates this month',
+    kind: { birthday: 'Birthday', holiday: 'Holiday', contract_expiry: 'Contract expiry', points_expiry: 'Points expiry', payment_reminder: 'Payment reminder', anniversary: 'Anniversary', arrears: 'Arrears', competitor: 'Competitor' },
+    owner: 'Owner',
+    allKinds: 'All kinds',
     forbidden: 'Your role cannot see this part',
   },
   bell: {

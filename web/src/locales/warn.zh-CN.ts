@@ -195,6 +195,9 @@ const warnZh = {
     familyCol: { number: '成员号码', customer: '客户', callee: '常拨号码', operator: '运营商', calls: '次数', minutes: '分钟', tenure: '网龄（月）' },
     familyRule: '网龄 ≥ {t} 个月、本月拨打同一外网号码 ≥ {n} 次',
     familyEmpty: '本月没有家庭计划候选',
+    kind: { birthday: '生日', holiday: '节日', contract_expiry: '协议到期', points_expiry: '积分清零', payment_reminder: '缴费提醒', anniversary: '开户周年', arrears: '欠费', competitor: '竞争对手' },
+    owner: '负责人',
+    allKinds: '全部类型',
     forbidden: '你的角色不能查看此部分',
   },
   bell: {

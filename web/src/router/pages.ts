@@ -3,7 +3,7 @@
 // the router and the menu are built from this list.
 import type { Component } from 'vue';
 import type { RouteComponent } from 'vue-router';
-import { Bell, SetUp, Histogram } from '@element-plus/icons-vue'; // warn
+import { Bell, SetUp, Histogram, PieChart, Calendar } from '@element-plus/icons-vue'; // warn
 import {
   DataAnalysis, DataBoard, OfficeBuilding, Operation, Setting, TrendCharts, Upload, User, UserFilled, Files, MapLocation,
 } from '@element-plus/icons-vue';
@@ -97,6 +97,16 @@ export const pages: PageDef[] = [
     name: 'alert-dashboard', path: '/alerts/dashboard', title: 'warn.menu.dashboard', perm: 'care.manage',
     component: () => import('@/views/alerts/DashboardView.vue'),
     menu: { label: 'warn.menu.dashboard', icon: Histogram, order: 30, group: 'warn' },
+  },
+  {
+    name: 'zones', path: '/alerts/zones', title: 'warn.menu.zones', perm: 'archive.read',
+    component: () => import('@/views/alerts/ZonesView.vue'),
+    menu: { label: 'warn.menu.zones', icon: PieChart, order: 40, group: 'warn' },
+  },
+  {
+    name: 'care', path: '/care', title: 'warn.menu.care', perm: 'care.work',
+    component: () => import('@/views/alerts/CareView.vue'),
+    menu: { label: 'warn.menu.care', icon: Calendar, order: 50, group: 'warn' },
   },
   {
     name: 'account', path: '/account', title: 'menu.account',

@@ -50,7 +50,7 @@ describe('summary shaping', () => {
   it('mixes outcomes and gives the retained share', () => {
     const mix = outcomeMix([row('a', 1, 0, { retained: 3, offer_made: 1, escalated: 0, lost: 0 }), row('b', 1, 0, { retained: 1, offer_made: 0, escalated: 1, lost: 2 })]);
     expect(mix).toEqual({ retained: 4, offer_made: 1, escalated: 1, lost: 2 });
-    expect(retentionRate(mix)).toBe(0.5);
+    expect(retentionRate(mix)).toBe(0.625);
     expect(retentionRate({ retained: 0, offer_made: 0, escalated: 0, lost: 0 })).toBeNull();
   });
 });

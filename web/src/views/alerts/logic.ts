@@ -37,10 +37,10 @@ export function outcomeMix(rows: SummaryRow[] | undefined): Record<Outcome, numb
   return out;
 }
 
-/** Retained share of closed tasks with an outcome (null when none closed yet). */
+/** Share of closed tasks kept (retained or offer made), as the API counts retention; null when none closed. */
 export function retentionRate(mix: Record<Outcome, number>): number | null {
   const closed = mix.retained + mix.offer_made + mix.escalated + mix.lost;
-  return closed ? mix.retained / closed : null;
+  return closed ? (mix.retained + mix.offer_made) / closed : null;
 }
 
 /**
