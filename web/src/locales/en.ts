@@ -1,5 +1,6 @@
 // English. Same keys as zh-CN.ts (the type below makes the compiler check it).
 import warnEn from './warn.en';
+import ordersEn from './orders.en';
 import type { MessageSchema } from './zh-CN';
 
 const en: MessageSchema = {
@@ -682,6 +683,7 @@ const en: MessageSchema = {
     },
   },
   warn: warnEn,
+  orders: ordersEn,
 };
 
 export default en;

@@ -1,6 +1,7 @@
 // 简体中文（默认）。Keys are shared with en.ts; a unit test keeps both catalogues in step.
 // vue-i18n treats { } @ $ | as syntax: keep them out of plain text.
 import warnZh from './warn.zh-CN';
+import ordersZh from './orders.zh-CN';
 
 const zhCN = {
   app: {
@@ -682,6 +683,7 @@ const zhCN = {
     },
   },
   warn: warnZh,
+  orders: ordersZh,
 };
 
 export default zhCN;

@@ -4,6 +4,7 @@
 import type { Component } from 'vue';
 import type { RouteComponent } from 'vue-router';
 import { Bell, SetUp, Histogram, PieChart, Calendar } from '@element-plus/icons-vue'; // warn
+import { Goods, Stamp, Tickets, Timer } from '@element-plus/icons-vue';
 import {
   DataAnalysis, DataBoard, OfficeBuilding, Operation, Setting, TrendCharts, Upload, User, UserFilled, Files, MapLocation,
 } from '@element-plus/icons-vue';
@@ -32,6 +33,7 @@ export interface PageDef {
 export const MENU_GROUPS: Record<string, { label: string; icon: Component; order: number }> = {
   value: { label: 'menu.value', icon: TrendCharts, order: 30 },
   admin: { label: 'menu.admin', icon: Setting, order: 90 },
+  orders: { label: 'orders.menu', icon: Tickets, order: 40 },
   warn: { label: 'warn.menu.group', icon: Bell, order: 25 },
 };
 
@@ -80,6 +82,30 @@ export const pages: PageDef[] = [
     name: 'audit', path: '/admin/audit', title: 'menu.audit', perm: 'audit.read',
     component: () => import('@/views/admin/AuditView.vue'),
     menu: { label: 'menu.audit', icon: Files, order: 30, group: 'admin' },
+  },
+  {
+    name: 'orders', path: '/orders', title: 'orders.board', perm: 'order.write',
+    component: () => import('@/views/orders/OrderBoardView.vue'),
+    menu: { label: 'orders.board', icon: Tickets, order: 10, group: 'orders' },
+  },
+  {
+    name: 'order', path: '/orders/:id(\\d+)', title: 'orders.title', perm: 'order.write',
+    component: () => import('@/views/orders/OrderView.vue'),
+  },
+  {
+    name: 'order-approvals', path: '/orders/approvals', title: 'orders.approvals', perm: 'order.approve',
+    component: () => import('@/views/orders/ApprovalInboxView.vue'),
+    menu: { label: 'orders.approvals', icon: Stamp, order: 20, group: 'orders' },
+  },
+  {
+    name: 'order-stats', path: '/orders/stats', title: 'orders.stats', perm: 'analysis.read',
+    component: () => import('@/views/orders/OrderStatsView.vue'),
+    menu: { label: 'orders.stats', icon: Timer, order: 30, group: 'orders' },
+  },
+  {
+    name: 'products', path: '/products', title: 'orders.catalogue', perm: 'archive.read',
+    component: () => import('@/views/orders/ProductCatalogueView.vue'),
+    menu: { label: 'orders.catalogue', icon: Goods, order: 40, group: 'orders' },
   },
   {
     name: 'alert-tasks', path: '/alerts/tasks', title: 'warn.menu.inbox', perm: 'archive.read',
