@@ -6,13 +6,17 @@ const perms = (...p: string[]) => (x: string) => p.includes(x);
 describe('the page table', () => {
   it('gives a manager the workbench and customers, no administration', () => {
     const menu = menuFor(perms('archive.read', 'archive.write'));
-    expect(menu.map((m) => m.key)).toEqual(['workbench', 'customers', 'account']);
+    expect(menu.map((m) => m.key)).toEqual(['workbench', 'customers', 'warn', 'orders', 'account']);
+    expect(menu.find((m) => m.key === 'warn')!.children!.map((c) => c.key)).toEqual(['alert-tasks', 'alert-rules', 'zones']);
     expect(homePath(perms('archive.read'))).toBe('/workbench');
   });
   it('groups administration pages under one submenu by permission', () => {
     const admin = menuFor(perms('archive.read', 'users.manage', 'audit.read'));
     expect(admin.find((m) => m.key === 'admin')!.children!.map((c) => c.key)).toEqual(['users', 'teams', 'audit']);
     const supervisor = menuFor(perms('archive.read', 'audit.read'));
+    // The warning dashboard is the supervisors' (care.manage); the care page needs care.work.
+    expect(menuFor(perms('archive.read', 'care.work', 'care.manage')).find((m) => m.key === 'warn')!.children!.map((c) => c.key))
+      .toEqual(['alert-tasks', 'alert-rules', 'alert-dashboard', 'zones', 'care']);
     expect(supervisor.find((m) => m.key === 'admin')!.children!.map((c) => c.key)).toEqual(['audit']);
   });
   it('sends a role without pages to its account', () => {
@@ -23,7 +27,7 @@ describe('the page table', () => {
     const manager = menuFor(perms('archive.read', 'archive.write', 'analysis.read'));
     expect(manager.find((m) => m.key === 'value')!.children!.map((c) => c.key)).toEqual(['analysis', 'value-rules']);
     const analyst = menuFor(perms('archive.read', 'analysis.read', 'usage.import', 'value.configure'));
-    expect(analyst.map((m) => m.key)).toEqual(['workbench', 'customers', 'value', 'account']);
+    expect(analyst.map((m) => m.key)).toEqual(['workbench', 'customers', 'warn', 'value', 'orders', 'account']);
     expect(analyst.find((m) => m.key === 'value')!.children!.map((c) => c.key)).toEqual(['analysis', 'usage-imports', 'value-rules']);
   });
   it('names the page a role may not open, and only that', () => {
