@@ -116,6 +116,43 @@ void add_churn_schemas(Router& router) {
       schema_object(
           {{"items", {{"type", "array"}, {"items", {{"$ref", "#/components/schemas/ChurnModel"}}}}},
            {"current_id", {{"type", json::array({"integer", "null"})}}}}));
+  router.add_schema(
+      "ChurnJob",
+      schema_object(
+          {{"id", integer},
+           {"kind", str},
+           {"status", {{"type", "string"}, {"enum", {"queued", "running", "succeeded", "failed"}}}},
+           {"phase", opt_str},
+           {"progress", schema_object({{"done", integer}, {"total", integer}})},
+           {"params", {{"type", "object"}}},
+           {"dataset", {{"type", "object"}}},
+           {"model_id", {{"type", json::array({"integer", "null"})}}},
+           {"message", opt_str},
+           {"created_by", {{"type", json::array({"integer", "null"})}}},
+           {"created_at", str},
+           {"started_at", opt_str},
+           {"finished_at", opt_str}}));
+  router.add_schema("ChurnJobList",
+                    schema_object({{"items",
+                                    {{"type", "array"},
+                                     {"items", {{"$ref", "#/components/schemas/ChurnJob"}}}}}}));
+  router.add_schema("ChurnScoreList",
+                    schema_object({{"month", opt_str},
+                                   {"total", integer},
+                                   {"model", {{"type", json::array({"object", "null"})}}},
+                                   {"items",
+                                    {{"type", "array"},
+                                     {"items", schema_object({{"customer_id", integer},
+                                                              {"name", str},
+                                                              {"kind", str},
+                                                              {"score", number},
+                                                              {"previous_score", opt_num},
+                                                              {"factors", factors}})}}}}));
+  router.add_schema("ChurnMonthScoring", schema_object({{"month", str},
+                                                        {"skipped", str},
+                                                        {"model_id", integer},
+                                                        {"rows", integer},
+                                                        {"seconds", number}}));
   router.add_schema("ChurnScoring",
                     schema_object({{"month", str},
                                    {"model_id", integer},
@@ -178,6 +215,88 @@ void Api::add_churn_routes() {
                 auto bytes = upload_bytes(c);
                 if (!bytes) return Response::error(bytes.error());
                 return reply(c.s.churn.train_from_csv(c.actor, *bytes, *r), 201);
+              });
+  router_.add(
+      "POST", "/api/v1/churn/models/history",
+      {.summary = "Train a churn model from the stored usage and archive history in the "
+                  "background (customers active at each cutoff month, label: more than half of "
+                  "their members gone or cancelled within the horizon); answers the queued job",
+       .tag = "churn",
+       .query = {{"month", "string",
+                  "the last cutoff month, YYYY-MM (default: the newest whose horizon is stored)"},
+                 {"horizon", "integer", "churned within this many months, 1-12 (default 3)"},
+                 {"cutoffs", "integer", "cutoff months stacked, 1-36 (default 12)"},
+                 {"folds", "integer", "cross-validation folds, 2-20 (default 5)"},
+                 {"name", "string", "a name for the model list"}},
+       .response_schema = "ChurnJob",
+       .success_status = 202},
+      [](Context& c) {
+        services::HistoryRequest r;
+        if (!c.query("month").empty()) {
+          auto m = domain::parse_month(c.query("month"));
+          if (!m) return Response::error(Error::invalid("month", "must be a month YYYY-MM"));
+          r.month = *m;
+        }
+        auto horizon = int_param(c, "horizon", 3, 1, 12);
+        if (!horizon) return Response::error(horizon.error());
+        auto cutoffs = int_param(c, "cutoffs", 12, 1, 36);
+        if (!cutoffs) return Response::error(cutoffs.error());
+        auto folds = int_param(c, "folds", 5, 2, 20);
+        if (!folds) return Response::error(folds.error());
+        r.horizon = *horizon;
+        r.cutoffs = *cutoffs;
+        r.train.folds = *folds;
+        r.train.name = c.query("name");
+        return reply(c.s.churn.submit_history_training(c.actor, r), 202);
+      });
+  router_.add("GET", "/api/v1/churn/jobs",
+              {.summary = "Recent churn training jobs, newest first, with their progress",
+               .tag = "churn",
+               .response_schema = "ChurnJobList"},
+              [](Context& c) { return reply(c.s.churn.list_jobs(c.actor)); });
+  router_.add("GET", "/api/v1/churn/jobs/{id}",
+              {.summary = "A churn training job: status, phase, progress, the model it stored",
+               .tag = "churn",
+               .response_schema = "ChurnJob"},
+              [](Context& c) {
+                auto id = c.id();
+                if (!id) return Response::error(id.error());
+                return reply(c.s.churn.get_job(c.actor, *id));
+              });
+  router_.add(
+      "GET", "/api/v1/churn/scores",
+      {.summary = "The riskiest customers of a month (default: the latest scored) within your "
+                  "customers, with the factors of each score",
+       .tag = "churn",
+       .query = {{"month", "string", "YYYY-MM (default: the latest month scored)"},
+                 {"limit", "integer", "1-500 (default 50)"}},
+       .response_schema = "ChurnScoreList"},
+      [](Context& c) {
+        int month = 0;
+        if (!c.query("month").empty()) {
+          auto m = domain::parse_month(c.query("month"));
+          if (!m) return Response::error(Error::invalid("month", "must be a month YYYY-MM"));
+          month = *m;
+        }
+        auto limit = int_param(c, "limit", 50, 1, 500);
+        if (!limit) return Response::error(limit.error());
+        return reply(c.s.churn.list_scores(c.actor, month, *limit));
+      });
+  router_.add("POST", "/api/v1/churn/scores/run",
+              {.summary = "Score every active customer of a month from the stored history with the "
+                          "current model (the engine does this after each monthly run)",
+               .tag = "churn",
+               .query = {{"month", "string", "YYYY-MM (default: the latest usage month)"}},
+               .response_schema = "ChurnMonthScoring"},
+              [](Context& c) {
+                int month = 0;
+                if (!c.query("month").empty()) {
+                  auto m = domain::parse_month(c.query("month"));
+                  if (!m)
+                    return Response::error(Error::invalid("month", "must be a month YYYY-MM"));
+                  month = *m;
+                }
+                return reply(c.s.churn.score_month(c.actor, month));
               });
   router_.add("GET", "/api/v1/churn/models/{id}",
               {.summary = "One churn model version with its evaluation",

@@ -143,12 +143,14 @@ Result<engine::EngineInputs> AlertService::load_inputs(db::Connection& c, int mo
       for (size_t r = 0; r < f0.size(); ++r) in.family_plan[r] = std::binary_search(ids.begin(), ids.end(), f0.member_id[r]);
     }
   }
-  // Churn scores of the month, when a model has scored it.
+  // The latest churn scores there are up to the month: the month's own when it was scored
+  // already (a re-run), else the month before's (the engine scores the month after this run).
   {
     const auto& f0 = in.frames[0];
     std::map<int64_t, double> by_member;
     in.customer_churn_score.assign(nc, std::numeric_limits<double>::quiet_NaN());
-    KAM_CHECK(c.scan("SELECT customer_id, member_id, score FROM churn_scores WHERE month = ?", {static_cast<int64_t>(month)},
+    KAM_CHECK(c.scan("SELECT customer_id, member_id, score FROM churn_scores WHERE month = "
+                     "(SELECT MAX(month) FROM churn_scores WHERE month <= ?)", {static_cast<int64_t>(month)},
                      [&](const db::RowRef& r) {
                        double s = std::strtod(std::string(r.text(2)).c_str(), nullptr);
                        if (!r.is_null(1)) by_member[r.i64(1)] = s;
@@ -356,6 +358,7 @@ Result<json> AlertService::run(const Actor& a, int month) {
   double compute = std::chrono::duration<double>(t1 - t0).count();
   spdlog::info("engine {}: {} members, {} rules, {} matches, {} tasks created in {:.2f} s (compute {:.2f} s)", domain::month_text(month),
                f0.size(), rules.size(), matches, created, total, compute);
+  if (after_run_) after_run_(month);
   return json{{"month", domain::month_text(month)}, {"members", f0.size()}, {"customers", archive.customers.size()},
               {"rules", rules.size()}, {"matches", matches}, {"tasks_created", created}, {"tasks_updated", updated},
               {"rule_errors", errors}, {"seconds", total}};

@@ -65,6 +65,8 @@ class AlertService {
   void set_family_plan_source(std::function<Result<std::vector<int64_t>>(db::Connection&, int)> fn) {
     family_plan_source_ = std::move(fn);
   }
+  // Called after each successful run with its month: the churn scores of the month.
+  void set_after_run(std::function<void(int month)> fn) { after_run_ = std::move(fn); }
 
   Result<json> notifications(const Actor& a, bool unread_only, int limit);
   Status mark_read(const Actor& a, int64_t id);
@@ -79,6 +81,7 @@ class AlertService {
   Records& records_;
   ArchiveService& archive_;
   std::function<Result<std::vector<int64_t>>(db::Connection&, int)> family_plan_source_;
+  std::function<void(int)> after_run_;
 };
 
 }  // namespace kam::services

@@ -4,11 +4,14 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+
+#include <spdlog/spdlog.h>
 #include <thread>
 
 #include "domain/masking.h"
 #include "domain/usage_fields.h"
 #include "services/audit.h"
+#include "services/churn_history.h"
 
 namespace kam::services {
 namespace {
@@ -130,8 +133,9 @@ Result<json> ChurnService::train_from_csv(const Actor& a, std::string_view csv,
   return train_from_dataset(a, d, r, "upload");
 }
 
-Result<json> ChurnService::train_from_dataset(const Actor& a, const churn::Dataset& d,
-                                              const TrainRequest& r, std::string_view source) {
+Result<json> ChurnService::train_from_dataset(
+    const Actor& a, const churn::Dataset& d, const TrainRequest& r, std::string_view source,
+    const std::function<void(const std::string&)>& progress) {
   if (!a.can(Perm::kChurnManage))
     return Error::forbidden("training churn models needs the analyst, supervisor or admin role");
   if (source != "upload" && source != "usage" && source != "cli")
@@ -141,6 +145,7 @@ Result<json> ChurnService::train_from_dataset(const Actor& a, const churn::Datas
   o.folds = r.folds;
   o.seed = r.seed;
   o.threads = threads_;
+  o.progress = progress;
   auto t0 = std::chrono::steady_clock::now();
   KAM_TRY(trained, churn::train(d, o));
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -159,6 +164,7 @@ Result<json> ChurnService::store_model(const Actor& a, const churn::Dataset& d,
   json ignored = json::array();
   for (const auto& [col, why] : s.ignored) ignored.push_back({{"column", col}, {"reason", why}});
   json eval = t.evaluation.to_json();
+  if (!r.dataset.empty()) eval["dataset"] = r.dataset;
   int64_t size = static_cast<int64_t>(bytes.size());
   KAM_TRY(lease, records_.db().acquire());
   KAM_TRY(tx, db::Transaction::begin(lease));
@@ -466,6 +472,231 @@ Result<json> ChurnService::customer_churn(const Actor& a, int64_t customer_id) {
                       {"is_current", m->i64(3) == 1}};
   }
   return out;
+}
+
+// ---- training from the stored history, as a job ----
+
+Result<json> ChurnService::train_from_history(
+    const Actor& a, const HistoryRequest& r,
+    const std::function<void(const std::string&, size_t, size_t)>& progress) {
+  if (!a.can(Perm::kChurnManage))
+    return Error::forbidden("training churn models needs the analyst, supervisor or admin role");
+  KAM_CHECK(check_request(r.train));
+  HistoryDataset h;
+  {
+    KAM_TRY(lease, records_.db().acquire());
+    KAM_TRY(built, churn_history_dataset(*lease, {r.month, r.horizon, r.cutoffs},
+                                         [&](size_t done, size_t total) {
+                                           if (progress) progress("reading", done, total);
+                                         }));
+    h = std::move(built);
+  }
+  TrainRequest tr = r.train;
+  if (tr.name.empty()) {
+    tr.name = "history to " + h.summary["last_cutoff"].get<std::string>() + ", churn within " +
+              std::to_string(r.horizon) + " months";
+  }
+  tr.dataset = h.summary;
+  const size_t total = static_cast<size_t>(tr.folds) + 1;  // the folds and the final fit
+  size_t done = 0;
+  if (progress) progress("training", 0, total);
+  KAM_TRY(out, train_from_dataset(a, h.dataset, tr, "usage", [&](const std::string&) {
+            if (progress) progress("training", ++done, total);
+          }));
+  return out;
+}
+
+namespace {
+const char* kJobColumns =
+    "id, kind, status, phase, progress_done, progress_total, params, dataset, model_id, message, "
+    "created_by, created_at, started_at, finished_at";
+json job_row_json(const db::Row& r) {
+  auto opt_time = [&r](size_t i) { return r.is_null(i) ? json(nullptr) : json(iso8601(r.i64(i))); };
+  return {{"id", r.i64(0)},
+          {"kind", r.text(1)},
+          {"status", r.text(2)},
+          {"phase", r.is_null(3) ? json(nullptr) : json(r.text(3))},
+          {"progress", {{"done", r.i64(4)}, {"total", r.i64(5)}}},
+          {"params", parse_or(r.text(6), json::object())},
+          {"dataset", parse_or(r.text(7), json::object())},
+          {"model_id", r.is_null(8) ? json(nullptr) : json(r.i64(8))},
+          {"message", r.is_null(9) ? json(nullptr) : json(r.text(9))},
+          {"created_by", r.is_null(10) ? json(nullptr) : json(r.i64(10))},
+          {"created_at", iso8601(r.i64(11))},
+          {"started_at", opt_time(12)},
+          {"finished_at", opt_time(13)}};
+}
+}  // namespace
+
+Result<json> ChurnService::load_job(db::Connection& c, int64_t id) {
+  KAM_TRY(row, c.query_one(std::string("SELECT ") + kJobColumns + " FROM churn_jobs WHERE id = ?",
+                           {id}));
+  if (!row) return Error::not_found("churn training job");
+  return job_row_json(*row);
+}
+
+Result<json> ChurnService::get_job(const Actor& a, int64_t id) {
+  if (!a.can(Perm::kChurnManage))
+    return Error::forbidden("churn training needs the analyst, supervisor or admin role");
+  KAM_TRY(lease, records_.db().acquire());
+  return load_job(*lease, id);
+}
+
+Result<json> ChurnService::list_jobs(const Actor& a) {
+  if (!a.can(Perm::kChurnManage))
+    return Error::forbidden("churn training needs the analyst, supervisor or admin role");
+  KAM_TRY(lease, records_.db().acquire());
+  KAM_TRY(rows, lease->query(std::string("SELECT ") + kJobColumns +
+                             " FROM churn_jobs ORDER BY id DESC LIMIT 20"));
+  json items = json::array();
+  for (const auto& r : rows) items.push_back(job_row_json(r));
+  return json{{"items", items}};
+}
+
+Result<json> ChurnService::submit_history_training(const Actor& a, const HistoryRequest& r) {
+  if (!a.can(Perm::kChurnManage))
+    return Error::forbidden("training churn models needs the analyst, supervisor or admin role");
+  KAM_CHECK(check_request(r.train));
+  if (r.horizon < 1 || r.horizon > 12) return Error::invalid("horizon", "must be between 1 and 12");
+  if (r.cutoffs < 1 || r.cutoffs > 36) return Error::invalid("cutoffs", "must be between 1 and 36");
+  const Clock& clock = records_.clock();
+  json params = {{"month", r.month ? json(domain::month_text(r.month)) : json(nullptr)},
+                 {"horizon", r.horizon},
+                 {"cutoffs", r.cutoffs},
+                 {"folds", r.train.folds},
+                 {"name", r.train.name}};
+  int64_t id = 0;
+  json out;
+  {
+    KAM_TRY(lease, records_.db().acquire());
+    KAM_TRY(tx, db::Transaction::begin(lease));
+    // One training at a time: it uses every core but one for minutes on a large history.
+    KAM_TRY(busy, tx->query_one(
+                      "SELECT id FROM churn_jobs WHERE status IN ('queued', 'running') LIMIT 1"));
+    if (busy) {
+      return Error::conflict("churn training job " + std::to_string(busy->i64(0)) +
+                             " is still running; wait for it to finish");
+    }
+    KAM_TRY(ins, tx->query_one("INSERT INTO churn_jobs(kind, status, params, created_by, "
+                               "created_at) VALUES ('history', 'queued', ?, ?, ?) RETURNING id",
+                               {params.dump(), user_or_null(a), clock.now()}));
+    id = ins->i64(0);
+    KAM_CHECK(write_audit(tx.conn(), clock, a, "create", "churn_job", id, nullptr, params));
+    KAM_TRY(rec, load_job(tx.conn(), id));
+    out = rec;
+    KAM_CHECK(tx.commit());
+  }
+  jobs_.submit([this, a, id, r] {
+    auto& db = records_.db();
+    const Clock& clock = records_.clock();
+    {
+      auto lease = db.acquire();
+      if (lease)
+        (void)(*lease)->exec(
+            "UPDATE churn_jobs SET status = 'running', started_at = ? WHERE id = ?",
+            {clock.now(), id});
+    }
+    auto result =
+        train_from_history(a, r, [&](const std::string& phase, size_t done, size_t total) {
+          auto lease = db.acquire();
+          if (!lease) return;
+          (void)(*lease)->exec(
+              "UPDATE churn_jobs SET phase = ?, progress_done = ?, progress_total = ? WHERE id = ?",
+              {phase, static_cast<int64_t>(done), static_cast<int64_t>(total), id});
+        });
+    auto lease = db.acquire();
+    if (!lease) return;
+    if (result) {
+      (void)(*lease)->exec(
+          "UPDATE churn_jobs SET status = 'succeeded', phase = 'done', model_id = ?, dataset = ?, "
+          "finished_at = ? WHERE id = ?",
+          {(*result)["id"].get<int64_t>(),
+           result->value("evaluation", json::object()).value("dataset", json::object()).dump(),
+           clock.now(), id});
+    } else {
+      spdlog::error("churn training job {} failed: {}", id, result.error().message);
+      (void)(*lease)->exec(
+          "UPDATE churn_jobs SET status = 'failed', message = ?, finished_at = ? WHERE id = ?",
+          {result.error().message, clock.now(), id});
+    }
+  });
+  return out;
+}
+
+// ---- monthly scores from the stored history ----
+
+Result<json> ChurnService::score_month(const Actor& a, int month) {
+  if (!a.can(Perm::kChurnManage))
+    return Error::forbidden("scoring customers needs the analyst, supervisor or admin role");
+  ScoringTable t;
+  {
+    KAM_TRY(lease, records_.db().acquire());
+    if (!month) {
+      KAM_TRY(last, lease->query_one("SELECT MAX(period) FROM usage_periods WHERE kind = 'month'"));
+      if (!last || last->is_null(0)) return Error::not_found("usage month (import usage first)");
+      month = static_cast<int>(last->i64(0));
+    }
+    KAM_TRY(current, lease->query_one("SELECT id FROM churn_models WHERE is_current = 1"));
+    if (!current)
+      return json{{"month", domain::month_text(month)}, {"skipped", "no current churn model"}};
+    KAM_TRY(built, churn_features(*lease, month));
+    t = std::move(built);
+  }
+  if (t.features.rows == 0)
+    return json{{"month", domain::month_text(month)}, {"skipped", "no active customers"}};
+  return score_customers(a, month, t);
+}
+
+Result<json> ChurnService::list_scores(const Actor& a, int month, int limit) {
+  if (!a.can(Perm::kAnalysisRead)) return Error::forbidden("your role cannot read churn scores");
+  if (limit < 1 || limit > 500) return Error::invalid("limit", "must be between 1 and 500");
+  KAM_TRY(lease, records_.db().acquire());
+  if (!month) {
+    KAM_TRY(last, lease->query_one("SELECT MAX(month) FROM churn_scores"));
+    if (!last || last->is_null(0))
+      return json{{"month", nullptr}, {"items", json::array()}, {"total", 0}, {"model", nullptr}};
+    month = static_cast<int>(last->i64(0));
+  }
+  auto scope = customer_scope_sql(a, "c");
+  db::Params p = {static_cast<int64_t>(month)};
+  p.insert(p.end(), scope.params.begin(), scope.params.end());
+  KAM_TRY(count, lease->query_one("SELECT COUNT(*), MAX(s.model_id) FROM churn_scores s JOIN "
+                                  "customers c ON c.id = s.customer_id WHERE s.month = ? AND "
+                                  "s.member_id IS NULL AND " +
+                                      scope.sql,
+                                  p));
+  db::Params q = p;
+  q.push_back(static_cast<int64_t>(limit));
+  KAM_TRY(rows, lease->query(
+                    "SELECT s.customer_id, c.name, c.kind, s.score, s.factors, "
+                    "(SELECT p.score FROM churn_scores p WHERE p.customer_id = s.customer_id AND "
+                    "p.member_id IS NULL AND p.month < s.month ORDER BY p.month DESC LIMIT 1) "
+                    "FROM churn_scores s JOIN customers c ON c.id = s.customer_id "
+                    "WHERE s.month = ? AND s.member_id IS NULL AND " +
+                        scope.sql + " ORDER BY s.score DESC, s.customer_id LIMIT ?",
+                    q));
+  json items = json::array();
+  for (const auto& r : rows) {
+    items.push_back({{"customer_id", r.i64(0)},
+                     {"name", r.text(1)},
+                     {"kind", r.text(2)},
+                     {"score", r.f64(3)},
+                     {"factors", parse_or(r.text(4), json::array())},
+                     {"previous_score", r.is_null(5) ? json(nullptr) : json(r.f64(5))}});
+  }
+  json model = nullptr;
+  if (count && !count->is_null(1)) {
+    KAM_TRY(m, lease->query_one("SELECT id, name, auc FROM churn_models WHERE id = ?",
+                                {count->i64(1)}));
+    if (m)
+      model = {{"id", m->i64(0)},
+               {"name", m->text(1)},
+               {"auc", m->is_null(2) ? json(nullptr) : json(m->f64(2))}};
+  }
+  return json{{"month", domain::month_text(month)},
+              {"items", items},
+              {"total", count ? count->i64(0) : 0},
+              {"model", model}};
 }
 
 }  // namespace kam::services

@@ -12,10 +12,12 @@
 //   s.churn.train_from_dataset(Actor::system("engine"), *d, {.name = "usage 2026-11"});
 //   s.churn.score_customers(Actor::system("engine"), 202611, table);
 
+#include <functional>
 #include <optional>
 #include <string_view>
 
 #include "churn/model.h"
+#include "services/job_queue.h"
 #include "services/records.h"
 
 namespace kam::services {
@@ -44,6 +46,15 @@ struct TrainRequest {
   std::string id_column;     // CSV uploads: the id column (optional)
   int folds = 5;
   uint64_t seed = 42;
+  json dataset = json::object();  // how the rows were built, stored with the evaluation
+};
+
+// Training from the stored usage and archive history (see services/churn_history.h).
+struct HistoryRequest {
+  int month = 0;     // last cutoff YYYYMM; 0: the newest one whose horizon is stored
+  int horizon = 3;   // churned within this many months
+  int cutoffs = 12;  // cutoff months stacked
+  TrainRequest train;
 };
 
 class ChurnService {
@@ -57,7 +68,18 @@ class ChurnService {
   Result<json> train_from_csv(const Actor& a, std::string_view csv, const TrainRequest& r);
   // Trains on a dataset the caller built (the engine's usage and archive history).
   Result<json> train_from_dataset(const Actor& a, const churn::Dataset& d, const TrainRequest& r,
-                                  std::string_view source = "usage");
+                                  std::string_view source = "usage",
+                                  const std::function<void(const std::string&)>& progress = {});
+  // Builds the history dataset and trains on it (the CLI and the demo; the API queues it).
+  // `progress(phase, done, total)`: "reading" months, "training" folds and the final fit.
+  Result<json> train_from_history(
+      const Actor& a, const HistoryRequest& r,
+      const std::function<void(const std::string&, size_t, size_t)>& progress = {});
+  // Queues train_from_history as a background job; answers the job record (churn_jobs).
+  Result<json> submit_history_training(const Actor& a, const HistoryRequest& r);
+  Result<json> get_job(const Actor& a, int64_t id);
+  Result<json> list_jobs(const Actor& a);
+  void wait_idle() { jobs_.wait_idle(); }
   Result<json> activate(const Actor& a, int64_t id);
 
   // Scores every row with the current model and replaces the month's scores (YYYYMM) in one
@@ -67,6 +89,12 @@ class ChurnService {
   // id), an optional member_id column and the model's feature columns; unknown customers or
   // members are refused naming their lines. Then as score_customers.
   Result<json> score_csv(const Actor& a, int month, std::string_view csv);
+  // Builds every active customer's features for `month` from the stored history and scores
+  // them with the current model (after the engine's monthly run). Answers {"skipped": reason}
+  // without a current model or without usage for the month.
+  Result<json> score_month(const Actor& a, int month);
+  // The riskiest customers of a month (default: the latest scored), within the caller's scope.
+  Result<json> list_scores(const Actor& a, int month, int limit);
   // The latest score of a customer with its factors, its percentile in that month, its
   // history and its riskiest members.
   Result<json> customer_churn(const Actor& a, int64_t customer_id);
@@ -84,8 +112,11 @@ class ChurnService {
                            const TrainRequest& r, std::string_view source);
   Result<json> load_model_json(db::Connection& c, int64_t id);
 
+  Result<json> load_job(db::Connection& c, int64_t id);
+
   Records& records_;
   int threads_;
+  JobQueue jobs_;  // last: stopped before the members its jobs use
 };
 
 }  // namespace kam::services

@@ -26,6 +26,13 @@ struct Services {
         care(records), tariff(records), family_plan(records), alerts(records, archive) {
     // After each monthly import the warning engine runs for the newest month.
     alerts.set_family_plan_source([this](db::Connection& c, int month) { return family_plan.candidate_members(c, month); });
+    // After each engine run the current churn model scores the month (the engine's churn_score
+    // field reads the latest scores there are: the month's own on a re-run, else the month before's).
+    alerts.set_after_run([this](int month) {
+      auto r = churn.score_month(Actor::system("engine"), month);
+      if (!r) spdlog::error("churn scores of {}: {}", month, r.error().message);
+      else if (!r->contains("skipped")) spdlog::info("churn scores of {}: {} customers", month, (*r)["rows"].dump());
+    });
     usage.on_months_computed([this](int latest) {
       auto r = alerts.run(Actor::system("engine"), latest);
       if (!r) spdlog::error("warning engine after import: {}", r.error().message);
