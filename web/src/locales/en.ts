@@ -1,5 +1,6 @@
 // English. Same keys as zh-CN.ts (the type below makes the compiler check it).
 import warnEn from './warn.en';
+import churnEn from './churn.en';
 import ordersEn from './orders.en';
 import type { MessageSchema } from './zh-CN';
 
@@ -683,6 +684,7 @@ const en: MessageSchema = {
     },
   },
   warn: warnEn,
+  churn: churnEn,
   orders: ordersEn,
 };
 

@@ -1,6 +1,7 @@
 // 简体中文（默认）。Keys are shared with en.ts; a unit test keeps both catalogues in step.
 // vue-i18n treats { } @ $ | as syntax: keep them out of plain text.
 import warnZh from './warn.zh-CN';
+import churnZh from './churn.zh-CN';
 import ordersZh from './orders.zh-CN';
 
 const zhCN = {
@@ -683,6 +684,7 @@ const zhCN = {
     },
   },
   warn: warnZh,
+  churn: churnZh,
   orders: ordersZh,
 };
 

@@ -69,6 +69,12 @@ export const pages: PageDef[] = [
     menu: { label: 'menu.valueRules', icon: Operation, order: 30, group: 'value' },
   },
   {
+    // 流失预测: analysts, supervisors and admins (churn.manage) train and choose the model.
+    name: 'churn', path: '/churn', title: 'churn.title', perm: 'churn.manage',
+    component: () => import('@/views/churn/ChurnView.vue'),
+    menu: { label: 'churn.title', icon: DataAnalysis, order: 40, group: 'value' },
+  },
+  {
     name: 'users', path: '/admin/users', title: 'menu.users', perm: 'users.manage',
     component: () => import('@/views/admin/UsersView.vue'),
     menu: { label: 'menu.users', icon: UserFilled, order: 10, group: 'admin' },
