@@ -21,9 +21,6 @@ const std::vector<std::string>& charge_kinds() {
   static const std::vector<std::string> v = {"monthly", "one_time"};
   return v;
 }
-bool is_one_of(const std::vector<std::string>& values, std::string_view v) {
-  return std::find(values.begin(), values.end(), v) != values.end();
-}
 
 std::optional<int64_t> pct_to_bp(double pct) {
   if (!std::isfinite(pct) || pct < 0 || pct > 100) return std::nullopt;

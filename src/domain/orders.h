@@ -5,6 +5,7 @@
 // each role may grant per product line, who must approve beyond it), the step targets and
 // the duration statistics of the cycle-time reports. No I/O.
 
+#include "domain/one_of.h"
 #include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -24,7 +25,6 @@ namespace kam::domain {
 const std::vector<std::string>& product_categories();
 const std::vector<std::string>& product_kinds();  // product, package, bundle
 const std::vector<std::string>& charge_kinds();   // monthly, one_time
-bool is_one_of(const std::vector<std::string>& values, std::string_view v);
 
 // Percentages travel as numbers with at most two decimals and are kept as basis points.
 std::optional<int64_t> pct_to_bp(double pct);  // nullopt outside 0..100 or finer than 0.01
