@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "demo/demo_care.h"
+#include "demo/demo_orders.h"
 #include "demo/demo_data.h"
 #include "domain/usage_fields.h"
 #include "http/api.h"
@@ -66,6 +67,10 @@ int demo_data(const Cli& cli, const demo::DemoOptions& o, int usage_months, bool
   if (!care) return fail(care.error());
   std::cout << "demo care: " << care->packages << " tariff packages, " << care->cdr_rows << " call records ("
             << care->candidates << " family-plan candidates), " << care->care_tasks << " care tasks\n";
+  auto orders = demo::load_demo_orders(**database, Clock::system(), o.seed);
+  if (!orders) return fail(orders.error());
+  std::cout << "demo orders: " << orders->products << " products, " << orders->orders << " orders in every step ("
+            << orders->approvals << " discount approvals)\n";
   if (last_month) {
     // The warning engine for the last three months (after the call records: family-plan
     // candidates are a rule field); the older two worked through already.

@@ -38,6 +38,12 @@ Result<json> customer_overview(Services& s, const Actor& a, int64_t id) {
   fq.limit = 20;
   auto family = s.family_plan.candidates(a, fq);
   ov["family_plan"] = family ? (*family)["items"] : json::array();
+  {
+    // One-stop orders of the customer (null for roles that do not read orders).
+    KAM_TRY(lease, s.db.acquire());
+    KAM_TRY(orders, s.orders.customer_orders(*lease, a, id));
+    ov["orders"] = orders;
+  }
   return ov;
 }
 

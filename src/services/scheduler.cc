@@ -26,6 +26,12 @@ void Scheduler::run_due() {
     if (!r) spdlog::error("scheduler: alert reminders: {}", r.error().message);
     else if ((*r)["reminded"] != 0 || (*r)["escalated"] != 0) spdlog::info("scheduler: alert tasks {}", r->dump());
   }
+  if (acquire("orders.tick", 300)) {
+    // One-stop orders: owners of steps past their target are reminded once.
+    auto r = s_.orders.tick(s_.clock.now());
+    if (!r) spdlog::error("scheduler: order reminders: {}", r.error().message);
+    else if ((*r)["reminded"] != 0) spdlog::info("scheduler: orders {}", r->dump());
+  }
   if (acquire("care.daily", 6 * 3600)) {
     auto r = s_.care.generate(system, shanghai_date(s_.clock.now()));
     if (!r) spdlog::error("scheduler: care calendar: {}", r.error().message);

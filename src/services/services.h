@@ -11,8 +11,10 @@
 #include "services/archive_service.h"
 #include "services/auth_service.h"
 #include "services/care_service.h"
+#include "services/catalogue_service.h"
 #include "services/churn_service.h"
 #include "services/family_plan_service.h"
+#include "services/order_service.h"
 #include "services/records.h"
 #include "services/tariff_service.h"
 #include "services/usage_service.h"
@@ -23,7 +25,8 @@ struct Services {
   Services(db::Database& database, const Clock& c)
       : db(database), clock(c), auth(database, c), records(database, c), archive(records),
         admin(records, auth), usage(records), analysis(records), churn(records),
-        care(records), tariff(records), family_plan(records), alerts(records, archive) {
+        care(records), tariff(records), family_plan(records), alerts(records, archive),
+        catalogue(records), orders(records) {
     // After each monthly import the warning engine runs for the newest month.
     alerts.set_family_plan_source([this](db::Connection& c, int month) { return family_plan.candidate_members(c, month); });
     // After each engine run the current churn model scores the month (the engine's churn_score
@@ -51,6 +54,8 @@ struct Services {
   TariffService tariff;
   FamilyPlanService family_plan;
   AlertService alerts;
+  CatalogueService catalogue;
+  OrderService orders;  // completing an order calls its hook (satisfaction callback)
 };
 
 // The 360 view of a customer in one call, from every area.
