@@ -1,10 +1,12 @@
 // Store administration: `kam migrate`, `kam user add`, `kam demo-data`, `kam openapi`.
 
 #include <chrono>
+#include <thread>
 #include <iostream>
 
 #include "cli/cli.h"
 #include "demo/demo_care.h"
+#include "demo/demo_service_desk.h"
 #include "demo/demo_orders.h"
 #include "demo/demo_data.h"
 #include "domain/usage_fields.h"
@@ -67,6 +69,10 @@ int demo_data(const Cli& cli, const demo::DemoOptions& o, int usage_months, bool
   if (!care) return fail(care.error());
   std::cout << "demo care: " << care->packages << " tariff packages, " << care->cdr_rows << " call records ("
             << care->candidates << " family-plan candidates), " << care->care_tasks << " care tasks\n";
+  auto desk = demo::load_demo_service_desk(**database, Clock::system(), o.seed);
+  if (!desk) return fail(desk.error());
+  std::cout << "demo service desk: " << desk->articles << " articles, " << desk->work_orders << " work orders, "
+            << desk->surveys_completed << " callbacks answered (" << desk->followups << " dissatisfied, followed up)\n";
   auto orders = demo::load_demo_orders(**database, Clock::system(), o.seed);
   if (!orders) return fail(orders.error());
   std::cout << "demo orders: " << orders->products << " products, " << orders->orders << " orders in every step ("
@@ -75,6 +81,25 @@ int demo_data(const Cli& cli, const demo::DemoOptions& o, int usage_months, bool
     // The warning engine for the last three months (after the call records: family-plan
     // candidates are a rule field); the older two worked through already.
     services::Services s(**database, Clock::system());
+    // Churn: a model from the demo history (who left in the months after each cutoff), and
+    // the scores of the months before the engine's three (the engine scores its own months).
+    {
+      auto ct = std::chrono::steady_clock::now();
+      s.churn.set_threads(std::max(1, static_cast<int>(std::thread::hardware_concurrency())));
+      auto model = s.churn.train_from_history(services::Actor::system("demo-data"), {});
+      if (model) {
+        for (int k = 5; k >= 3 && k < usage_months; --k) {
+          auto scored = s.churn.score_month(services::Actor::system("demo-data"), domain::month_add(last_month, -k));
+          if (!scored) return fail(scored.error());
+        }
+        const auto& e = (*model)["evaluation"];
+        std::cout << "demo churn: model from " << e["dataset"]["rows"] << " customer-months (" << e["dataset"]["churned"]
+                  << " churned within 3 months), cross-validated AUC " << e.value("auc", 0.0) << ", in "
+                  << std::chrono::duration<double>(std::chrono::steady_clock::now() - ct).count() << " s\n";
+      } else {
+        std::cout << "demo churn: no model (" << model.error().message << ")\n";
+      }
+    }
     int64_t tasks = 0;
     for (int k = std::min(usage_months, 3) - 1; k >= 0; --k) {
       int month = domain::month_add(last_month, -k);

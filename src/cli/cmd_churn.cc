@@ -1,14 +1,20 @@
 // Churn propensity on the command line (SPEC §3): `kam churn evaluate`, `kam churn train`,
-// `kam churn score`. Pure file in, file out: no store is opened.
+// `kam churn score` (pure file in, file out: no store is opened), and on the store:
+// `kam churn train-history` (a model version from the stored usage and archive history) and
+// `kam churn score-month` (the current model scores a month's customers).
 
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
 
+#include <thread>
+
 #include "churn/model.h"
 #include "churn/xgb.h"
 #include "cli/cli.h"
+#include "domain/usage_fields.h"
+#include "services/services.h"
 
 namespace kam::cli {
 namespace {
@@ -157,6 +163,84 @@ int score(const ChurnOptions& o) {
   return 0;
 }
 
+struct HistoryCliOptions {
+  std::string month, name;
+  int horizon = 3, cutoffs = 12, folds = 5, threads = 0;
+};
+
+int train_history(const Cli& cli, const HistoryCliOptions& o) {
+  services::HistoryRequest r;
+  if (!o.month.empty()) {
+    auto m = domain::parse_month(o.month);
+    if (!m) return fail(Error::invalid("month", "must be a month YYYY-MM"));
+    r.month = *m;
+  }
+  r.horizon = o.horizon;
+  r.cutoffs = o.cutoffs;
+  r.train.folds = o.folds;
+  r.train.name = o.name;
+  auto database = open_store(cli.db_url, 2);
+  if (!database) return fail(database.error());
+  services::Services s(**database, Clock::system());
+  s.churn.set_threads(o.threads > 0
+                          ? o.threads
+                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency())));
+  auto t0 = std::chrono::steady_clock::now();
+  std::string last_phase;
+  auto m = s.churn.train_from_history(
+      services::Actor::system("cli"), r, [&](const std::string& phase, size_t done, size_t total) {
+        if (phase != last_phase) std::cout << phase << "…\n";
+        last_phase = phase;
+        if (phase == "training" && done > 0)
+          std::cout << "  " << (done < total ? "fold " : "final fit ") << done << "/" << total
+                    << "\n";
+      });
+  if (!m) return fail(m.error());
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const auto& e = (*m)["evaluation"];
+  const auto& ds = e["dataset"];
+  std::cout << "history: cutoffs " << ds["first_cutoff"].get<std::string>() << " to "
+            << ds["last_cutoff"].get<std::string>() << ", churned within " << ds["horizon"]
+            << " months: " << ds["rows"] << " customer-months, " << ds["churned"] << " churned\n";
+  for (const auto& n : (*m)["notes"]) std::cout << "note: " << n.get<std::string>() << "\n";
+  std::cout << "model " << (*m)["id"] << " '" << (*m)["name"].get<std::string>() << "'"
+            << ((*m)["is_current"] == true ? " (current)" : " (not current: activate it to use it)")
+            << ", " << (*m)["trees"] << " trees, " << (*m)["features"].size() << " features\n";
+  std::cout << "cross-validated: AUC " << fixed(e.value("auc", 0.0)) << " ± "
+            << fixed(e.value("auc_sd", 0.0)) << ", log-loss " << fixed(e.value("log_loss", 0.0))
+            << ", top 10%: precision " << fixed(e["top10"].value("precision", 0.0)) << ", recall "
+            << fixed(e["top10"].value("recall", 0.0)) << "\n";
+  double rows = ds["rows"].get<double>();
+  std::cout << "time: " << fixed(secs, 1) << " s in all (" << fixed(secs / rows * 100000, 1)
+            << " s per 100,000 rows)\n";
+  std::cout << "AUC=" << fixed(e.value("auc", 0.0)) << "\n";
+  return 0;
+}
+
+int score_month(const Cli& cli, const std::string& month_text) {
+  int month = 0;
+  if (!month_text.empty()) {
+    auto m = domain::parse_month(month_text);
+    if (!m) return fail(Error::invalid("month", "must be a month YYYY-MM"));
+    month = *m;
+  }
+  auto database = open_store(cli.db_url, 2);
+  if (!database) return fail(database.error());
+  services::Services s(**database, Clock::system());
+  s.churn.set_threads(std::max(1, static_cast<int>(std::thread::hardware_concurrency())));
+  auto r = s.churn.score_month(services::Actor::system("cli"), month);
+  if (!r) return fail(r.error());
+  if (r->contains("skipped")) {
+    std::cout << (*r)["month"].get<std::string>() << ": not scored, "
+              << (*r)["skipped"].get<std::string>() << "\n";
+    return 2;
+  }
+  std::cout << (*r)["month"].get<std::string>() << ": " << (*r)["rows"]
+            << " customers scored by model " << (*r)["model_id"] << " in "
+            << fixed((*r)["seconds"].get<double>(), 2) << " s\n";
+  return 0;
+}
+
 }  // namespace
 
 void register_churn(Cli& cli) {
@@ -203,6 +287,28 @@ void register_churn(Cli& cli) {
       ->check(CLI::ExistingFile);
   sc->add_option("--output", o->output, "CSV to write (written whole or not at all)")->required();
   cli.on_run(sc, [o] { return score(*o); });
+
+  auto h = std::make_shared<HistoryCliOptions>();
+  auto* th = churn->add_subcommand(
+      "train-history",
+      "Train a model version from the stored usage and archive history (label: more than half "
+      "of a customer's members gone or cancelled within the horizon)");
+  cli.add_db_option(th);
+  th->add_option("--month", h->month,
+                 "last cutoff month YYYY-MM (default: the newest whose horizon is stored)");
+  th->add_option("--horizon", h->horizon, "churned within this many months")->capture_default_str();
+  th->add_option("--cutoffs", h->cutoffs, "cutoff months stacked")->capture_default_str();
+  th->add_option("--folds", h->folds, "cross-validation folds")->capture_default_str();
+  th->add_option("--name", h->name, "name in the model list");
+  th->add_option("--threads", h->threads, "XGBoost threads (0: every core)")->capture_default_str();
+  cli.on_run(th, [&cli, h] { return train_history(cli, *h); });
+
+  auto sm_month = std::make_shared<std::string>();
+  auto* sm = churn->add_subcommand("score-month",
+                                   "Score every active customer of a month with the current model");
+  cli.add_db_option(sm);
+  sm->add_option("--month", *sm_month, "YYYY-MM (default: the latest usage month)");
+  cli.on_run(sm, [&cli, sm_month] { return score_month(cli, *sm_month); });
 }
 
 }  // namespace kam::cli
