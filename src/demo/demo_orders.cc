@@ -237,7 +237,7 @@ Result<DemoOrdersSummary> load_demo_orders(db::Database& database, const Clock& 
       o.manager = ma;
       o.supervisor = su;
       KAM_TRY(cs, lease->query("SELECT id FROM customers WHERE account_manager_id = ? AND kind = "
-                               "'group' AND status = 'active' "
+                               "'group' AND status <> 'churned' "
                                "ORDER BY id LIMIT 12",
                                {r.i64(0)}));
       for (const auto& c : cs) o.customers.push_back(c.i64(0));

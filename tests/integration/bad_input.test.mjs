@@ -21,7 +21,10 @@ before(async () => {
           care_task: (await admin.get('/api/v1/care-tasks?limit=1')).body.items[0]?.id ?? 1,
           tariff_package: (await admin.get('/api/v1/tariff-packages?limit=1')).body.items[0]?.id ?? 1,
           rule: (await admin.get('/api/v1/alert-rules')).body.items[0].id,
-          task: (await admin.get('/api/v1/alert-tasks?limit=1')).body.items[0]?.id ?? 999999 };
+          task: (await admin.get('/api/v1/alert-tasks?limit=1')).body.items[0]?.id ?? 999999,
+          product: (await admin.get('/api/v1/products?limit=1')).body.items[0]?.id ?? 1,
+          order: (await admin.get('/api/v1/orders?state=design&limit=1')).body.items[0]?.id ?? 1 };
+  ids.option = (await admin.get(`/api/v1/orders/${ids.order}`)).body.options?.[0]?.id ?? 1;
 });
 after(async () => { await kam.stop(); });
 
@@ -50,7 +53,11 @@ function concrete(p) {
           .replace('/handovers/{id}/items/{item_id}', '/handovers/999999/items/1')
           .replace('/handovers/{id}', '/handovers/999999')
           .replace('/alert-rules/{id}', `/alert-rules/${ids.rule}`)
-          .replace('/alert-tasks/{id}', `/alert-tasks/${ids.task}`);
+          .replace('/alert-tasks/{id}', `/alert-tasks/${ids.task}`)
+          .replace('/products/{id}', `/products/${ids.product}`)
+          .replace('/options/{option_id}', `/options/${ids.option}`)
+          .replace('/actions/{action}', '/actions/consult')
+          .replace('/orders/{id}', `/orders/${ids.order}`);
 }
 
 async function auditCount() {
