@@ -69,6 +69,11 @@ export interface TaskHistoryEntry {
   to_state: string | null;
   note?: string | null;
   user: Ref | null;
+  /** A close's outcome code and reason (the API splits its "outcome: reason" note). */
+  outcome?: Outcome | null;
+  reason?: string | null;
+  /** "handover" when a reassignment came from a customer handover. */
+  via?: string | null;
 }
 
 export interface AlertTaskDetail extends AlertTask {
@@ -253,6 +258,7 @@ export const alertsApi = {
   customerZones: (id: number, months = 12) => api.get<CustomerZones>(`/customers/${id}/zones`, { months }),
   notifications: (q: Query) => api.get<Page<Notification> & { unread: number }>('/notifications', q),
   markRead: (id: number) => api.post<void>(`/notifications/${id}/read`),
+  markAllRead: () => api.post<{ marked: number; unread: number }>('/notifications/read-all'),
 };
 
 export const careApi = {

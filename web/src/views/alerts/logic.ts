@@ -1,6 +1,6 @@
 // Pure helpers of the warning pages: deadline countdowns, the zone of a month, summary shaping
 // and where a rule's parse error sits in its text. Kept free of Vue so Vitest checks them.
-import type { AlertTask, SummaryRow, Outcome } from '@/api/alerts';
+import { OUTCOMES, type AlertTask, type Notification, type Outcome, type SummaryRow, type TaskHistoryEntry } from '@/api/alerts';
 
 export interface Countdown {
   /** Whole days and hours left (negative when overdue). */
@@ -74,4 +74,84 @@ export function withoutPosition(message: string): string {
 /** Active (not closed) tasks first, then by deadline; what the 360 alerts card shows. */
 export function activeTasks(tasks: AlertTask[]): AlertTask[] {
   return tasks.filter((t) => t.state !== 'closed').sort((a, b) => a.deadline_at.localeCompare(b.deadline_at));
+}
+
+/** What a history entry says, as catalogue keys: the action, the outcome of a close, and the detail. */
+export interface HistoryParts {
+  /** Catalogue key of the action (warn.action.* or warn.task.historyAction.*), or null for an unknown code. */
+  actionKey: string | null;
+  /** Catalogue key of a close's outcome (warn.outcome.*). */
+  outcomeKey: string | null;
+  /** Free text to show under it (a reason, a contact subject, "→ name"). */
+  detail: string | null;
+}
+
+const WORKFLOW_ACTIONS = ['accept', 'contact', 'close', 'reopen', 'reassign'];
+const SYSTEM_ACTIONS = ['created', 'escalated', 'reminded'];
+
+/**
+ * A task history entry in words: the API stores a close as "outcome: reason" (and gives outcome and
+ * reason apart), a handover as a reassign with the note "handover"; neither code is shown raw.
+ */
+export function historyParts(h: TaskHistoryEntry & { outcome?: string | null; reason?: string | null; via?: string | null }): HistoryParts {
+  const note = h.note ?? null;
+  if (h.action === 'reassign' && (h.via === 'handover' || note === 'handover')) {
+    return { actionKey: 'warn.task.historyAction.handover', outcomeKey: null, detail: null };
+  }
+  const actionKey = WORKFLOW_ACTIONS.includes(h.action) ? `warn.action.${h.action}`
+    : SYSTEM_ACTIONS.includes(h.action) ? `warn.task.historyAction.${h.action}` : null;
+  if (h.action === 'close') {
+    let outcome: string | null = h.outcome ?? null;
+    let reason = h.reason ?? null;
+    if (!outcome && note) {
+      const m = /^(retained|offer_made|escalated|lost)(?::\s*([\s\S]*))?$/.exec(note);
+      if (m) {
+        outcome = m[1];
+        reason = m[2] ?? null;
+      }
+    }
+    if (outcome && (OUTCOMES as string[]).includes(outcome)) return { actionKey, outcomeKey: `warn.outcome.${outcome}`, detail: reason || null };
+  }
+  return { actionKey, outcomeKey: null, detail: note };
+}
+
+/** Where a notification leads in the workspace (null when it has no page). */
+export function notificationLink(n: Pick<Notification, 'ref_type' | 'ref_id'>): string | null {
+  if (!n.ref_id) return null;
+  if (n.ref_type === 'alert_task') return `/alerts/tasks?task=${n.ref_id}`;
+  if (n.ref_type === 'order') return `/orders/${n.ref_id}`;
+  return null;
+}
+
+/** Notification kinds the catalogues name; others show as a plain notification. */
+export const NOTIFICATION_KINDS = ['reminder', 'overdue', 'escalation', 'assignment', 'work_order', 'penalty', 'followup',
+  'order_approval', 'order_approval_decided', 'order_overdue'];
+
+/** First and last day (YYYY-MM-DD) of a month YYYY-MM. */
+export function monthRange(month: string): { from: string; to: string } {
+  const [y, m] = month.split('-').map(Number);
+  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return { from: `${month}-01`, to: `${month}-${String(last).padStart(2, '0')}` };
+}
+
+/** The month YYYY-MM of a calendar date (its local day, as el-calendar hands it). */
+export function monthOfDate(d: Date): string {
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
+}
+
+/** The local day YYYY-MM-DD of a calendar date. */
+export function dayOfDate(d: Date): string {
+  return `${monthOfDate(d)}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/** Care tasks counted per due date. */
+export function countByDay(tasks: { due_date: string }[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const x of tasks) out[x.due_date] = (out[x.due_date] ?? 0) + 1;
+  return out;
+}
+
+/** A month text YYYY-MM is well formed (the API refuses others with 400 naming month). */
+export function isMonth(s: string): boolean {
+  return /^\d{4}-(0[1-9]|1[0-2])$/.test(s);
 }
