@@ -169,6 +169,8 @@ json fixed_schemas() {
   s["Workbench"] = {{"type", "object"},
                     {"properties", {{"customers_by_status", obj}, {"customers_by_org_type", obj}, {"customers_by_city", obj},
                                     {"customers_by_kind", obj}, {"customers_by_industry", obj},
+                                    {"customers_by_tier", {{"type", "object"}, {"description", "value tier of the latest computed month (gold, silver, bronze, do_not_serve, unknown = no value)"}}},
+                                    {"value_month", {{"type", json::array({"string", "null"})}, {"description", "the month of customers_by_tier (YYYY-MM)"}}},
                                     {"recent_contacts", {{"type", "array"}, {"items", ref("Contact")}}},
                                     {"upcoming_birthdays", {{"type", "array"}, {"items", obj}}},
                                     {"expiring_contracts", {{"type", "array"}, {"items", obj}}},

@@ -3,6 +3,7 @@
 #include "http/api.h"
 #include "http/routes_entities.h"
 #include "services/audit.h"
+#include "services/workbench.h"
 
 namespace kam::http {
 
@@ -64,7 +65,8 @@ void Api::add_archive_routes() {
   add_entity_routes(router_, rec, domain::customer_spec(), ar.hooks(domain::customer_spec()),
                     {.extra_query = {{"q", "string", "search name, credit code, key person or member number"},
                                      {"region", "string", "province, city or district code"},
-                                     {"manager", "integer", "account or phone manager user id"}}});
+                                     {"manager", "integer", "account or phone manager user id"},
+                                     {"tier", "string", "value tier of the latest computed month: gold, silver, bronze or do_not_serve"}}});
   for (const auto* s : {&domain::member_spec(), &domain::key_person_spec(), &domain::contract_spec(),
                         &domain::need_spec()}) {
     add_entity_routes(router_, rec, *s, ar.hooks(*s), {.nested = true});
@@ -142,6 +144,52 @@ void Api::add_archive_routes() {
   router_.add("GET", "/api/v1/workbench",
               {.summary = "The signed-in user's workbench summary", .tag = "archive", .response_schema = "Workbench"},
               [](Context& c) { return reply(c.s.archive.workbench(c.actor)); });
+  router_.add_schema("WorkItem", {{"type", "object"},
+                                  {"properties",
+                                   {{"kind", {{"type", "string"}, {"enum", {"alert_task", "care_task", "next_step", "work_order", "order_step", "approval"}}}},
+                                    {"id", {{"type", "integer"}, {"description", "the task's, contact record's, work order's, order's or approval's id"}}},
+                                    {"title", {{"type", "string"}}},
+                                    {"state", {{"type", "string"}}},
+                                    {"customer_id", {{"type", "integer"}}},
+                                    {"customer_name", {{"type", "string"}}},
+                                    {"owner_id", {{"type", "integer"}}},
+                                    {"owner_name", {{"type", json::array({"string", "null"})}}},
+                                    {"due_at", {{"type", json::array({"string", "null"})}, {"format", "date-time"}}},
+                                    {"due_date", {{"type", json::array({"string", "null"})}, {"format", "date"}}},
+                                    {"overdue", {{"type", "boolean"}}},
+                                    {"order_id", {{"type", json::array({"integer", "null"})}}}}}});
+  router_.add_schema(
+      "WorkItems",
+      {{"type", "object"},
+       {"properties",
+        {{"scope", {{"type", "string"}, {"enum", {"me", "team"}}}},
+         {"now", {{"type", "string"}, {"format", "date-time"}}},
+         {"today", {{"type", "string"}, {"format", "date"}}},
+         {"kinds", {{"type", "array"}, {"items", {{"type", "string"}}}, {"description", "the kinds of item this role has"}}},
+         {"counts", {{"type", "object"}, {"description", "{open, overdue, by_kind: {kind: {open, overdue}}}; open includes overdue"}}},
+         {"items", {{"type", "array"}, {"items", {{"$ref", "#/components/schemas/WorkItem"}}}, {"description", "soonest due first"}}},
+         {"total", {{"type", "integer"}}},
+         {"by_owner", {{"type", "array"},
+                       {"items", {{"type", "object"}}},
+                       {"description", "scope=team: per person {user_id, name, role, open, overdue, by_kind}, most overdue first"}}}}}});
+  router_.add("GET", "/api/v1/workbench/items",
+              {.summary = "Open and overdue items of the signed-in user (or a supervisor's team): alert tasks, care tasks, "
+                          "next steps, work orders, order steps and approvals waiting for them",
+               .tag = "archive",
+               .query = {{"scope", "string", "me (default) or team (supervisors: every member of their teams; admins: everyone)"},
+                         {"limit", "integer", "items listed, 1-200 (default 50); the counts cover everything"}},
+               .response_schema = "WorkItems"},
+              [](Context& c) {
+                services::WorkItemsQuery q;
+                if (!c.query("scope").empty()) q.scope = c.query("scope");
+                if (auto l = c.query("limit"); !l.empty()) {
+                  if (l.size() > 3 || l.find_first_not_of("0123456789") != std::string::npos) {
+                    return Response::error(Error::invalid("limit", "must be an integer between 1 and 200"));
+                  }
+                  q.limit = std::stoi(l);
+                }
+                return reply(services::workbench_items(c.s, c.actor, q));
+              });
 }
 
 void Api::add_admin_routes() {

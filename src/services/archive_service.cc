@@ -254,6 +254,16 @@ void ArchiveService::init_customer_hooks() {
       where += " AND (t.account_manager_id = ? OR t.phone_manager_id = ?)";
       p.insert(p.end(), {m, m});
     }
+    if (auto it = q.params.find("tier"); it != q.params.end() && !it->second.empty()) {
+      // The value tier of the latest computed month.
+      const std::string& tier = it->second;
+      if (tier != "gold" && tier != "silver" && tier != "bronze" && tier != "do_not_serve") {
+        return Error::invalid("tier", "must be gold, silver, bronze or do_not_serve");
+      }
+      where += " AND t.id IN (SELECT v.customer_id FROM customer_value v WHERE v.month = (SELECT MAX(month) FROM "
+               "customer_value) AND v.tier = ?)";
+      p.push_back(tier);
+    }
     return {};
   };
 }

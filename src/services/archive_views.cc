@@ -3,6 +3,7 @@
 
 #include <map>
 
+#include "domain/usage_fields.h"
 #include "services/archive_service.h"
 
 namespace kam::services {
@@ -209,6 +210,19 @@ Result<json> ArchiveService::workbench(const Actor& a) {
     json o = json::object();
     for (const auto& r : rows) o[r.text(0).empty() ? "unknown" : r.text(0)] = r.i64(1);
     out["customers_by_city"] = o;
+  }
+  {
+    // Value tier of the latest computed month (gold / silver / bronze / do_not_serve); customers
+    // without a value that month count as "unknown".
+    KAM_TRY(rows, c.query("SELECT COALESCE(v.tier, ''), COUNT(*) FROM customers c LEFT JOIN customer_value v ON "
+                          "v.customer_id = c.id AND v.month = (SELECT MAX(month) FROM customer_value) WHERE " +
+                              scope.sql + " GROUP BY COALESCE(v.tier, '') ORDER BY 2 DESC",
+                          scope.params));
+    json o = json::object();
+    for (const auto& r : rows) o[r.text(0).empty() ? "unknown" : r.text(0)] = r.i64(1);
+    out["customers_by_tier"] = o;
+    KAM_TRY(month, c.query_one("SELECT MAX(month) FROM customer_value"));
+    out["value_month"] = month && !month->is_null(0) ? json(domain::month_text(static_cast<int>(month->i64(0)))) : json(nullptr);
   }
   std::string in_scope = "t.customer_id IN (SELECT c.id FROM customers c WHERE " + scope.sql + ")";
   if (scope.all) in_scope = "1=1";

@@ -235,6 +235,9 @@ export interface Workbench {
   customers_by_kind: Record<string, number>;
   customers_by_city: Record<string, number>;
   customers_by_industry?: Record<string, number>;
+  /** Value tier of the latest computed month (value_month); "unknown" = no value that month. */
+  customers_by_tier?: Record<string, number>;
+  value_month?: string | null;
   recent_contacts: Contact[];
   upcoming_birthdays: { key_person_id: number; name: string; customer_id: number; customer_name: string; birthday: string; title: string; days_until: number }[];
   expiring_contracts: { contract_id: number; customer_id: number; customer_name: string; title: string; end_date: string; days_left: number }[];

@@ -19,6 +19,11 @@ describe('customer filter ↔ URL', () => {
     expect(apiQuery({ ...emptyFilter(), q: '华' }, 20)).toEqual({ q: '华', limit: 20, sort: 'name' });
     expect(apiQuery({ ...emptyFilter(), sort: '-updated_at' }, 50, 'CUR')).toEqual({ sort: '-updated_at', limit: 50, cursor: 'CUR' });
   });
+  it('keeps a known value tier and drops an unknown one', () => {
+    expect(filterFromQuery({ tier: 'gold' })).toEqual({ ...emptyFilter(), tier: 'gold' });
+    expect(filterToQuery({ ...emptyFilter(), tier: 'do_not_serve' })).toEqual({ tier: 'do_not_serve' });
+    expect(filterFromQuery({ tier: 'platinum' })).toEqual(emptyFilter());
+  });
   it('compares filters', () => {
     expect(sameFilter(emptyFilter(), { ...emptyFilter() })).toBe(true);
     expect(sameFilter(emptyFilter(), { ...emptyFilter(), kind: 'group' })).toBe(false);

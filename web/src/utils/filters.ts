@@ -1,17 +1,19 @@
 // The customer list's filter lives in the URL, so a filtered list can be bookmarked and shared.
 // These functions convert between the URL query, the filter and the API's query.
 
-export const FILTER_KEYS = ['q', 'region', 'industry', 'org_type', 'status', 'manager', 'kind', 'sort'] as const;
+export const FILTER_KEYS = ['q', 'region', 'industry', 'org_type', 'status', 'manager', 'kind', 'tier', 'sort'] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 export type CustomerFilter = Record<FilterKey, string>;
 
 export const SORTABLE = ['name', 'employees', 'created_at', 'updated_at'] as const;
 export const DEFAULT_SORT = 'name';
+/** Value tiers of the latest computed month (the API's `tier` filter). */
+export const TIERS = ['gold', 'silver', 'bronze', 'do_not_serve'] as const;
 
 type QueryValue = string | null | undefined | (string | null)[];
 
 export function emptyFilter(): CustomerFilter {
-  return { q: '', region: '', industry: '', org_type: '', status: '', manager: '', kind: '', sort: '' };
+  return { q: '', region: '', industry: '', org_type: '', status: '', manager: '', kind: '', tier: '', sort: '' };
 }
 
 /** Reads the filter from a route query; unknown keys and repeated values are ignored. */
@@ -23,6 +25,7 @@ export function filterFromQuery(query: Record<string, QueryValue>): CustomerFilt
     if (typeof s === 'string') f[k] = s.trim();
   }
   if (f.manager && !/^\d+$/.test(f.manager)) f.manager = '';
+  if (f.tier && !TIERS.includes(f.tier as (typeof TIERS)[number])) f.tier = '';
   if (f.sort && !SORTABLE.includes(f.sort.replace(/^-/, '') as (typeof SORTABLE)[number])) f.sort = '';
   return f;
 }
