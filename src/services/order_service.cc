@@ -574,6 +574,14 @@ Result<json> OrderService::board(const Actor& a, const OrderQuery& filters, int 
   return json{{"columns", columns}, {"total", total}};
 }
 
+// The order as the caller sees it after a change, on the connection of the change (one pooled
+// connection per request).
+Result<json> OrderService::reread(db::Connection& c, const Actor& a, int64_t id) {
+  KAM_TRY(row, load_row(c, a, id));
+  if (!row) return Error::not_found("order");
+  return detail(c, a, *row);
+}
+
 Result<json> OrderService::get(const Actor& a, int64_t id) {
   if (!can_read_orders(a)) return Error::forbidden("your role cannot read orders");
   KAM_TRY(lease, records_.db().acquire());
@@ -635,7 +643,7 @@ Result<json> OrderService::create(const Actor& a, const json& body) {
   json after = order_json(*row, now);
   KAM_CHECK(write_audit(c, clock, a, "create", "order", id, nullptr, after));
   KAM_CHECK(tx.commit());
-  return get(a, id);
+  return reread(*lease, a, id);
 }
 
 Result<json> OrderService::update(const Actor& a, int64_t id, const json& body) {
@@ -677,7 +685,7 @@ Result<json> OrderService::update(const Actor& a, int64_t id, const json& body) 
   KAM_TRY(r2, load_row(c, Actor::system(), id));
   KAM_CHECK(write_audit(c, clock, a, "update", "order", id, before, order_json(*r2, now)));
   KAM_CHECK(tx.commit());
-  return get(a, id);
+  return reread(*lease, a, id);
 }
 
 Status OrderService::notify(db::Connection& c, int64_t user_id, const std::string& kind,
@@ -938,7 +946,7 @@ Result<json> OrderService::transition(const Actor& a, int64_t id, const std::str
   after["event"] = event;
   KAM_CHECK(write_audit(c, clock, a, action, "order", id, before, after));
   KAM_CHECK(tx.commit());
-  return get(a, id);
+  return reread(*lease, a, id);
 }
 
 // --- Options --------------------------------------------------------------------------------
@@ -1063,7 +1071,7 @@ Result<json> OrderService::save_option(const Actor& a, int64_t order_id,
   KAM_CHECK(write_audit(c, clock, a, option_id ? "update" : "create", "order_option", oid, before,
                         after.at(0)));
   KAM_CHECK(tx.commit());
-  return get(a, order_id);
+  return reread(*lease, a, order_id);
 }
 
 Result<json> OrderService::add_option(const Actor& a, int64_t order_id, const json& body) {

@@ -113,6 +113,7 @@ class OrderService {
   Result<std::map<int64_t, std::pair<int64_t, int64_t>>> chosen_values(db::Connection& c,
                                                                        const db::Rows& rows);
   Result<json> detail(db::Connection& c, const Actor& a, const db::Row& r);
+  Result<json> reread(db::Connection& c, const Actor& a, int64_t id);
   Result<std::vector<std::string>> allowed_actions(db::Connection& c, const Actor& a,
                                                    const db::Row& r,
                                                    const domain::DiscountLimits& limits);
