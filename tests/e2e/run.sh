@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Browser tests of the web workspace: a temporary demo store, a real `kam serve` on a loopback
 # port serving web/dist, and node's test runner driving Debian's chromium through playwright-core.
-#   tests/e2e/run.sh KAM_BINARY
+#   tests/e2e/run.sh KAM_BINARY [TEST_FILE...]   (default: every tests/e2e/*.test.mjs)
 # Screenshots go to tests/e2e/artifacts/ (git-ignored).
 set -euo pipefail
 KAM=${1:?usage: tests/e2e/run.sh KAM_BINARY}
@@ -41,7 +41,9 @@ done
 echo "e2e: kam serve at $URL"
 
 rc=0
-KAM_E2E_URL=$URL node --test --test-concurrency=1 --test-timeout=180000 "$ROOT/tests/e2e/" || rc=$?
+FILES=("${@:2}")
+[ ${#FILES[@]} -gt 0 ] || FILES=("$ROOT/tests/e2e/")
+KAM_E2E_URL=$URL node --test --test-concurrency=1 --test-timeout=180000 "${FILES[@]}" || rc=$?
 if [ $rc -ne 0 ]; then
   echo "e2e: server log (last lines):" >&2
   tail -20 "$TMP/serve.err" >&2 || true
