@@ -81,6 +81,7 @@ Api::Api(services::Services& s, ApiOptions options) : s_(s), options_(std::move(
   add_alert_routes();
   add_churn_routes();
   add_care_routes();
+  add_service_desk_routes();
   add_order_routes(router_);
   router_.add("GET", "/api/v1/openapi.json",
               {.summary = "This API's OpenAPI 3.1 description", .tag = "meta", .response_schema = "OpenApi"},

@@ -54,6 +54,7 @@ class Api {
   void add_alert_routes();
   void add_churn_routes();
   void add_care_routes();
+  void add_service_desk_routes();
 
   services::Services& s_;
   ApiOptions options_;

@@ -22,6 +22,11 @@ Result<json> customer_overview(Services& s, const Actor& a, int64_t id) {
     }
     KAM_TRY(alerts, s.alerts.customer_tasks(*lease, id, true));
     ov["alerts"] = alerts;
+    // The service desk: open work orders the caller may see and the last satisfaction score.
+    KAM_TRY(work_orders, s.desk.customer_work_orders(*lease, a, id));
+    ov["work_orders"] = work_orders;
+    KAM_TRY(satisfaction, s.desk.customer_satisfaction(*lease, id));
+    ov["satisfaction"] = satisfaction;
   }
   if (a.can(domain::Perm::kAnalysisRead)) {
     auto churn = s.churn.customer_churn(a, id);

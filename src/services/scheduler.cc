@@ -32,6 +32,22 @@ void Scheduler::run_due() {
     if (!r) spdlog::error("scheduler: order reminders: {}", r.error().message);
     else if ((*r)["reminded"] != 0) spdlog::info("scheduler: orders {}", r->dump());
   }
+  if (acquire("servicedesk.tick", 60)) {
+    // SLA reminders and escalations, auto-close, expired callbacks: every minute.
+    auto r = s_.desk.tick(s_.clock.now());
+    if (!r) spdlog::error("scheduler: service desk: {}", r.error().message);
+    else if ((*r)["escalated"] != 0 || (*r)["reminded"] != 0) spdlog::info("scheduler: service desk {}", r->dump());
+  }
+  if (acquire("servicedesk.periodic", 6 * 3600)) {
+    auto r = s_.desk.generate_periodic(system, shanghai_date(s_.clock.now()));
+    if (!r) spdlog::error("scheduler: periodic surveys: {}", r.error().message);
+  }
+  if (acquire("orders.tick", 300)) {
+    // One-stop orders: owners of steps past their target are reminded once.
+    auto r = s_.orders.tick(s_.clock.now());
+    if (!r) spdlog::error("scheduler: order reminders: {}", r.error().message);
+    else if ((*r)["reminded"] != 0) spdlog::info("scheduler: orders {}", r->dump());
+  }
   if (acquire("care.daily", 6 * 3600)) {
     auto r = s_.care.generate(system, shanghai_date(s_.clock.now()));
     if (!r) spdlog::error("scheduler: care calendar: {}", r.error().message);

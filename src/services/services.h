@@ -16,6 +16,7 @@
 #include "services/family_plan_service.h"
 #include "services/order_service.h"
 #include "services/records.h"
+#include "services/service_desk_service.h"
 #include "services/tariff_service.h"
 #include "services/usage_service.h"
 
@@ -25,7 +26,7 @@ struct Services {
   Services(db::Database& database, const Clock& c)
       : db(database), clock(c), auth(database, c), records(database, c), archive(records),
         admin(records, auth), usage(records), analysis(records), churn(records),
-        care(records), tariff(records), family_plan(records), alerts(records, archive),
+        care(records), tariff(records), family_plan(records), alerts(records, archive), desk(records),
         catalogue(records), orders(records) {
     // After each monthly import the warning engine runs for the newest month.
     alerts.set_family_plan_source([this](db::Connection& c, int month) { return family_plan.candidate_members(c, month); });
@@ -54,6 +55,7 @@ struct Services {
   TariffService tariff;
   FamilyPlanService family_plan;
   AlertService alerts;
+  ServiceDeskService desk;
   CatalogueService catalogue;
   OrderService orders;  // completing an order calls its hook (satisfaction callback)
 };

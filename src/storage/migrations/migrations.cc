@@ -4,6 +4,7 @@
 
 #include "storage/migrations/m2_usage.h"
 #include "storage/migrations/m3_alerts.h"
+#include "storage/migrations/m4_service_desk.h"
 #include "storage/migrations/m5_orders.h"
 #include "storage/migrations/m6_churn.h"
 #include "storage/migrations/m7_care.h"
@@ -101,6 +102,7 @@ const std::vector<Migration>& migrations() {
       {1, "foundation: accounts, archive, audit", kMigration1Foundation},
       {2, "usage, value and grading", kMigration2Usage},
       {3, "early warning: rules, zones, alert tasks", kMigration3Alerts},
+      {4, "service desk: work orders, SLA, surveys, knowledge base", kMigration4ServiceDesk},
       {5, "one-stop acceptance: product catalogue, orders, discount approvals", kMigration5Orders},
       {6, "churn propensity: models and scores", kMigration6Churn},
       {7, "care calendar, tariff catalogue, call-detail aggregates", kMigration7Care},
