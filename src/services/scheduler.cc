@@ -26,12 +26,6 @@ void Scheduler::run_due() {
     if (!r) spdlog::error("scheduler: alert reminders: {}", r.error().message);
     else if ((*r)["reminded"] != 0 || (*r)["escalated"] != 0) spdlog::info("scheduler: alert tasks {}", r->dump());
   }
-  if (acquire("orders.tick", 300)) {
-    // One-stop orders: owners of steps past their target are reminded once.
-    auto r = s_.orders.tick(s_.clock.now());
-    if (!r) spdlog::error("scheduler: order reminders: {}", r.error().message);
-    else if ((*r)["reminded"] != 0) spdlog::info("scheduler: orders {}", r->dump());
-  }
   if (acquire("servicedesk.tick", 60)) {
     // SLA reminders and escalations, auto-close, expired callbacks: every minute.
     auto r = s_.desk.tick(s_.clock.now());
