@@ -7,7 +7,6 @@
 #include "cli/cli.h"
 #include "demo/demo_care.h"
 #include "demo/demo_service_desk.h"
-#include "demo/demo_service_desk.h"
 #include "demo/demo_orders.h"
 #include "demo/demo_data.h"
 #include "domain/usage_fields.h"
@@ -70,10 +69,6 @@ int demo_data(const Cli& cli, const demo::DemoOptions& o, int usage_months, bool
   if (!care) return fail(care.error());
   std::cout << "demo care: " << care->packages << " tariff packages, " << care->cdr_rows << " call records ("
             << care->candidates << " family-plan candidates), " << care->care_tasks << " care tasks\n";
-  auto desk = demo::load_demo_service_desk(**database, Clock::system(), o.seed);
-  if (!desk) return fail(desk.error());
-  std::cout << "demo service desk: " << desk->articles << " articles, " << desk->work_orders << " work orders, "
-            << desk->surveys_completed << " callbacks answered (" << desk->followups << " dissatisfied, followed up)\n";
   auto desk = demo::load_demo_service_desk(**database, Clock::system(), o.seed);
   if (!desk) return fail(desk.error());
   std::cout << "demo service desk: " << desk->articles << " articles, " << desk->work_orders << " work orders, "
