@@ -46,7 +46,7 @@ int demo_data(const Cli& cli, const demo::DemoOptions& o, int usage_months, bool
     std::cout << demo::demo_logins(o);
     return 0;
   }
-  auto database = open_store(cli.db_url, 2);
+  auto database = open_store(cli.db_url, 4);
   if (!database) return fail(database.error());
   auto t0 = std::chrono::steady_clock::now();
   auto summary = demo::load_demo(**database, Clock::system(), o);

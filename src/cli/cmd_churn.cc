@@ -179,7 +179,7 @@ int train_history(const Cli& cli, const HistoryCliOptions& o) {
   r.cutoffs = o.cutoffs;
   r.train.folds = o.folds;
   r.train.name = o.name;
-  auto database = open_store(cli.db_url, 2);
+  auto database = open_store(cli.db_url, 4);
   if (!database) return fail(database.error());
   services::Services s(**database, Clock::system());
   s.churn.set_threads(o.threads > 0
@@ -224,7 +224,7 @@ int score_month(const Cli& cli, const std::string& month_text) {
     if (!m) return fail(Error::invalid("month", "must be a month YYYY-MM"));
     month = *m;
   }
-  auto database = open_store(cli.db_url, 2);
+  auto database = open_store(cli.db_url, 4);
   if (!database) return fail(database.error());
   services::Services s(**database, Clock::system());
   s.churn.set_threads(std::max(1, static_cast<int>(std::thread::hardware_concurrency())));

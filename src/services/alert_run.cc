@@ -358,7 +358,10 @@ Result<json> AlertService::run(const Actor& a, int month) {
   double compute = std::chrono::duration<double>(t1 - t0).count();
   spdlog::info("engine {}: {} members, {} rules, {} matches, {} tasks created in {:.2f} s (compute {:.2f} s)", domain::month_text(month),
                f0.size(), rules.size(), matches, created, total, compute);
-  if (after_run_) after_run_(month);
+  if (after_run_) {
+    { db::Lease done(std::move(lease)); }  // the hook needs connections of its own (CLI pools are small)
+    after_run_(month);
+  }
   return json{{"month", domain::month_text(month)}, {"members", f0.size()}, {"customers", archive.customers.size()},
               {"rules", rules.size()}, {"matches", matches}, {"tasks_created", created}, {"tasks_updated", updated},
               {"rule_errors", errors}, {"seconds", total}};
