@@ -43,6 +43,10 @@ async function signOut() {
 const settle = () => page.waitForTimeout(700);
 const quietToasts = () => page.evaluate(() => document.querySelectorAll('.el-message').forEach((e) => e.remove()));
 
+/** An Element Plus input or textarea by its data-test (on the native element or around it). */
+const field = (dt) => page.locator(
+  `input[data-test="${dt}"], textarea[data-test="${dt}"], [data-test="${dt}"] input, [data-test="${dt}"] textarea`).first();
+
 async function expectState(label) {
   await page.waitForFunction((l) => document.querySelector('[data-test=order-state]')?.textContent?.trim() === l, label);
 }
@@ -59,7 +63,7 @@ async function action(name, fill) {
 async function addOption(name, lines) {
   await page.click('[data-test=add-option]');
   await page.waitForSelector('[data-test=opt-name]', { state: 'visible' });
-  await page.fill('[data-test=opt-name] input', name);
+  await field('opt-name').fill(name);
   for (let i = 0; i < lines.length; i++) {
     if (i > 0) await page.click('[data-test=opt-add-line]');
     await page.click(`[data-test=opt-product-${i}]`);
@@ -98,14 +102,14 @@ test('the board shows every step with the demo orders', async () => {
 
 test('a manager takes an order from requirement to a proposal with two priced options', async () => {
   await page.click('[data-test=new-order]');
-  await page.fill('[data-test=new-customer] input', String(state.customer.id));
-  await page.fill('[data-test=new-title] input', '浏览器测试：新增80部办公电话');
-  await page.fill('[data-test=new-requirement] textarea', '计划增加80部办公电话，全部开通内线短号');
+  await field('new-customer').fill(String(state.customer.id));
+  await field('new-title').fill('浏览器测试：新增80部办公电话');
+  await field('new-requirement').fill('计划增加80部办公电话，全部开通内线短号');
   await page.click('[data-test=create-order]');
   await page.waitForURL(/\/orders\/\d+$/);
   state.orderUrl = page.url();
   await expectState('需求受理');
-  await action('consult', () => page.fill('[data-test=dlg-consultation] textarea', '上门了解需求，介绍汇线通与数字电路'));
+  await action('consult', () => field('dlg-consultation').fill('上门了解需求，介绍汇线通与数字电路'));
   await expectState('咨询');
   await action('design');
   await expectState('方案设计');
@@ -133,7 +137,7 @@ test('the supervisor approves the discount from the inbox, seeing the margin', a
   assert.ok((await page.locator('[data-test=inbox-margin]').first().textContent()).includes('%'));
   await screenshot(page, '43-approval-inbox');
   await page.click(`[data-test=approve-${id}]`);
-  await page.fill('[data-test=decide-reason] textarea', '战略客户，毛利可接受');
+  await field('decide-reason').fill('战略客户，毛利可接受');
   await page.click('[data-test=decide-submit]');
   await page.waitForSelector(`[data-test=approve-${id}]`, { state: 'detached' });
   await signOut();
@@ -145,11 +149,11 @@ test('the manager takes the order through construction and confirmation to billi
   await expectState('业务受理');
   await action('start-construction');
   await expectState('施工调测');
-  await action('finish-construction', () => page.fill('[data-test=dlg-note] input', '调测通过'));
+  await action('finish-construction', () => field('dlg-note').fill('调测通过'));
   await expectState('书面确认');
-  await action('confirm', () => page.fill('[data-test=dlg-confirmation] textarea', '客户负责人张经理书面确认装通'));
+  await action('confirm', () => field('dlg-confirmation').fill('客户负责人张经理书面确认装通'));
   await expectState('起租计费');
-  await action('start-billing', () => page.fill('[data-test=dlg-billing-account] input', 'JF20261124'));
+  await action('start-billing', () => field('dlg-billing-account').fill('JF20261124'));
   await expectState('在网服务');
   assert.equal(await page.locator('[data-test=actions] button').count(), 0, 'nothing more to do');
   assert.equal(await page.locator('[data-test=steps] .el-table__row').count(), 9, 'every step recorded');
