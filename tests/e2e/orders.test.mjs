@@ -147,6 +147,7 @@ test('the manager takes the order through construction and confirmation to billi
   await signIn('manager1');
   await page.goto(state.orderUrl);
   await expectState('业务受理');
+  assert.ok(await page.locator('[data-test="approved-方案乙"]').isVisible(), 'the chosen option shows who approved it');
   await action('start-construction');
   await expectState('施工调测');
   await action('finish-construction', () => field('dlg-note').fill('调测通过'));

@@ -52,6 +52,8 @@ const ordersEn: typeof ordersZh = {
   outdated: 'Catalogue now at v{v}; this order keeps its price',
   steps: 'Steps',
   target: 'target {n} h',
+  targetHours: 'Target (h)',
+  approvedBy: 'Approved by {name}',
   actions: 'Actions',
   reason: 'Reason',
   note: 'Note',

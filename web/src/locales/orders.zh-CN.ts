@@ -50,6 +50,8 @@ const ordersZh = {
   outdated: '目录已更新至 v{v}，本单保留原价格',
   steps: '环节记录',
   target: '目标 {n} 小时',
+  targetHours: '目标（小时）',
+  approvedBy: '{name} 已批准',
   actions: '操作',
   reason: '原因',
   note: '备注',
