@@ -37,6 +37,10 @@ struct Services {
       if (!r) spdlog::error("churn scores of {}: {}", month, r.error().message);
       else if (!r->contains("skipped")) spdlog::info("churn scores of {}: {} customers", month, (*r)["rows"].dump());
     });
+    // Completing a one-stop order schedules its satisfaction callback (the service desk's survey).
+    orders.on_completed([this](db::Connection& c, int64_t customer, const std::string&, int64_t order, int64_t) {
+      return desk.schedule_order_callback(c, customer, order, clock.now());
+    });
     usage.on_months_computed([this](int latest) {
       auto r = alerts.run(Actor::system("engine"), latest);
       if (!r) spdlog::error("warning engine after import: {}", r.error().message);
