@@ -98,7 +98,22 @@ void Api::add_alert_routes() {
   router_.add_schema("CustomerZones", obj());
   router_.add_schema("EngineRunInput", {{"type", "object"}, {"properties", {{"month", str}}}});
   router_.add_schema("EngineRun", obj());
-  router_.add_schema("Notification", obj());
+  router_.add_schema(
+      "Notification",
+      {{"type", "object"},
+       {"properties",
+        {{"id", integer},
+         {"kind",
+          {{"type", "string"}, {"description", "reminder, overdue, escalation, assignment, …"}}},
+         {"title", str},
+         {"body", {{"type", json::array({"string", "null"})}}},
+         {"ref_type", {{"type", json::array({"string", "null"})}}},
+         {"ref_id", {{"type", json::array({"integer", "null"})}}},
+         {"created_at", str},
+         {"read", {{"type", "boolean"}}}}}});
+  router_.add_schema(
+      "NotificationsRead",
+      {{"type", "object"}, {"properties", {{"marked", integer}, {"unread", integer}}}});
 
   // Rules.
   router_.add("GET", "/api/v1/alert-rules", {.summary = "Alert rules (built-in and own)", .tag = "alerts", .response_schema = "AlertRule", .list = true},
@@ -140,44 +155,54 @@ void Api::add_alert_routes() {
               with_id([](Context& c, int64_t id) { return reply(c.s.alerts.rule_versions(c.actor, id)); }));
 
   // Tasks.
-  router_.add("GET", "/api/v1/alert-tasks",
-              {.summary = "Alert tasks in your scope: the inbox", .tag = "alerts",
-               .query = {{"state", "string", "open, accepted, contacted, closed, or active (not closed)"},
-                         {"owner", "string", "me, or a user id (assigned or escalated to)"},
-                         {"zone", "string", "blue, green, yellow, red, white, none"},
-                         {"severity", "string", "low, medium, high, critical"},
-                         {"rule_id", "integer", "one rule"}, {"customer_id", "integer", "one customer"},
-                         {"team_id", "integer", "one team"}, {"overdue", "boolean", "only tasks past their deadline"},
-                         {"sort", "string", "-priority (default), deadline, -created …"},
-                         {"limit", "integer", "1-200 (default 50)"}, {"cursor", "string", "next_cursor from the previous page"}},
-               .response_schema = "AlertTask", .list = true},
-              [](Context& c) {
-                services::TaskQuery q;
-                q.state = c.query("state");
-                q.owner = c.query("owner");
-                q.zone = c.query("zone");
-                q.severity = c.query("severity");
-                if (!c.query("sort").empty()) q.sort = c.query("sort");
-                auto rule = number_param(c, "rule_id", 0, 0, INT64_MAX / 2);
-                auto cust = number_param(c, "customer_id", 0, 0, INT64_MAX / 2);
-                auto team = number_param(c, "team_id", 0, 0, INT64_MAX / 2);
-                auto limit = number_param(c, "limit", 50, 1, 200);
-                auto cursor = number_param(c, "cursor", 0, 0, INT64_MAX / 2);
-                for (const auto* r : {&rule, &cust, &team, &limit, &cursor}) {
-                  if (!*r) return Response::error(r->error());
-                }
-                std::string overdue = c.query("overdue");
-                if (!overdue.empty() && overdue != "true" && overdue != "false") {
-                  return Response::error(Error::invalid("overdue", "must be true or false"));
-                }
-                q.overdue = overdue == "true";
-                q.rule_id = *rule;
-                q.customer_id = *cust;
-                q.team_id = *team;
-                q.limit = static_cast<int>(*limit);
-                q.offset = *cursor;
-                return reply(c.s.alerts.list_tasks(c.actor, q));
-              });
+  router_.add(
+      "GET", "/api/v1/alert-tasks",
+      {.summary = "Alert tasks in your scope: the inbox",
+       .tag = "alerts",
+       .query = {{"state", "string", "open, accepted, contacted, closed, or active (not closed)"},
+                 {"owner", "string", "me, or a user id (assigned or escalated to)"},
+                 {"zone", "string", "blue, green, yellow, red, white, none"},
+                 {"severity", "string", "low, medium, high, critical"},
+                 {"rule_id", "integer", "one rule"},
+                 {"customer_id", "integer", "one customer"},
+                 {"team_id", "integer", "one team"},
+                 {"month", "string", "tasks raised in this month (YYYY-MM)"},
+                 {"overdue", "boolean", "only tasks past their deadline"},
+                 {"sort", "string", "-priority (default), deadline, -created …"},
+                 {"limit", "integer", "1-200 (default 50)"},
+                 {"cursor", "string", "next_cursor from the previous page"}},
+       .response_schema = "AlertTask",
+       .list = true},
+      [](Context& c) {
+        services::TaskQuery q;
+        q.state = c.query("state");
+        q.owner = c.query("owner");
+        q.zone = c.query("zone");
+        q.severity = c.query("severity");
+        if (!c.query("sort").empty()) q.sort = c.query("sort");
+        auto rule = number_param(c, "rule_id", 0, 0, INT64_MAX / 2);
+        auto cust = number_param(c, "customer_id", 0, 0, INT64_MAX / 2);
+        auto team = number_param(c, "team_id", 0, 0, INT64_MAX / 2);
+        auto limit = number_param(c, "limit", 50, 1, 200);
+        auto cursor = number_param(c, "cursor", 0, 0, INT64_MAX / 2);
+        for (const auto* r : {&rule, &cust, &team, &limit, &cursor}) {
+          if (!*r) return Response::error(r->error());
+        }
+        auto month = month_param(c);
+        if (!month) return Response::error(month.error());
+        q.month = *month;
+        std::string overdue = c.query("overdue");
+        if (!overdue.empty() && overdue != "true" && overdue != "false") {
+          return Response::error(Error::invalid("overdue", "must be true or false"));
+        }
+        q.overdue = overdue == "true";
+        q.rule_id = *rule;
+        q.customer_id = *cust;
+        q.team_id = *team;
+        q.limit = static_cast<int>(*limit);
+        q.offset = *cursor;
+        return reply(c.s.alerts.list_tasks(c.actor, q));
+      });
   router_.add("GET", "/api/v1/alert-tasks/summary",
               {.summary = "Tasks by state, manager, team, rule, zone: counts, overdue, outcomes, retention", .tag = "alerts",
                .query = {{"month", "string", "tasks raised in this month (YYYY-MM); default all"}}, .response_schema = "TaskSummary"},
@@ -273,13 +298,22 @@ void Api::add_alert_routes() {
 
   // Notifications.
   router_.add("GET", "/api/v1/notifications",
-              {.summary = "Your notifications (reminders, escalations)", .tag = "alerts",
-               .query = {{"unread", "boolean", "only unread"}, {"limit", "integer", "1-200"}}, .response_schema = "Notification", .list = true},
+              {.summary = "Your notifications (reminders, overdue, escalations, assignments) with "
+                          "the unread count",
+               .tag = "alerts",
+               .query = {{"unread", "boolean", "only unread"}, {"limit", "integer", "1-200"}},
+               .response_schema = "Notification",
+               .list = true},
               [](Context& c) {
                 auto limit = number_param(c, "limit", 50, 1, 200);
                 if (!limit) return Response::error(limit.error());
                 return reply(c.s.alerts.notifications(c.actor, c.query("unread") == "true", static_cast<int>(*limit)));
               });
+  router_.add("POST", "/api/v1/notifications/read-all",
+              {.summary = "Mark all your unread notifications read",
+               .tag = "alerts",
+               .response_schema = "NotificationsRead"},
+              [](Context& c) { return reply(c.s.alerts.mark_all_read(c.actor)); });
   router_.add("POST", "/api/v1/notifications/{id}/read", {.summary = "Mark a notification read", .tag = "alerts", .success_status = 204},
               with_id([](Context& c, int64_t id) { return reply(c.s.alerts.mark_read(c.actor, id)); }));
 }

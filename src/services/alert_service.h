@@ -14,6 +14,7 @@ struct TaskQuery {
   std::string owner;          // "me", a user id, or empty (everything in scope)
   std::string zone, severity;
   int64_t rule_id = 0, customer_id = 0, team_id = 0;
+  int month = 0;  // tasks raised in this month (0 = any)
   bool overdue = false;
   std::string sort = "-priority";
   int limit = 50;
@@ -70,6 +71,8 @@ class AlertService {
 
   Result<json> notifications(const Actor& a, bool unread_only, int limit);
   Status mark_read(const Actor& a, int64_t id);
+  // Marks every unread notification of the caller read; answers how many and what is left unread.
+  Result<json> mark_all_read(const Actor& a);
 
  private:
   Result<domain::ZoneConfig> load_zone_config(db::Connection& c);

@@ -29,6 +29,21 @@ std::vector<std::string> allowed_actions(const std::string& state, bool supervis
   return out;
 }
 
+// The new owner of a task hears about it in their notifications (the bell).
+Status notify_assignment(db::Connection& c, int64_t task_id, int64_t user_id, int64_t now) {
+  KAM_TRY(t, c.query_one("SELECT c.name, r.name FROM alert_tasks t JOIN customers c ON c.id = "
+                         "t.customer_id JOIN alert_rules r ON "
+                         "r.id = t.rule_id WHERE t.id = ?",
+                         {task_id}));
+  if (!t) return {};
+  KAM_CHECK(
+      c.exec("INSERT INTO notifications(user_id, kind, title, body, ref_type, ref_id, created_at) "
+             "VALUES (?, 'assignment', ?, ?, "
+             "'alert_task', ?, ?)",
+             {user_id, "预警任务已转交给您：" + t->text(0), t->text(1), task_id, now}));
+  return {};
+}
+
 bool is_supervisor(const Actor& a) { return a.role == domain::Role::kAdmin || a.role == domain::Role::kSupervisor; }
 
 std::string join(const std::vector<std::string>& v) {
@@ -120,6 +135,10 @@ Result<json> AlertService::list_tasks(const Actor& a, const TaskQuery& q) {
     where += " AND t.severity = ?";
     p.push_back(q.severity);
   }
+  if (q.month) {
+    where += " AND t.month = ?";
+    p.push_back(static_cast<int64_t>(q.month));
+  }
   if (q.rule_id) {
     where += " AND t.rule_id = ?";
     p.push_back(q.rule_id);
@@ -170,12 +189,29 @@ Result<json> AlertService::get_task(const Actor& a, int64_t id) {
                                {id}));
   json history = json::array({{{"at", out["created_at"]}, {"action", "created"}, {"to_state", "open"}, {"user", nullptr}}});
   for (const auto& e : events) {
-    history.push_back({{"at", iso8601(e.i64(0))},
-                       {"user", e.is_null(1) ? json(nullptr) : json{{"id", e.i64(1)}, {"name", e.text(2)}}},
-                       {"action", e.text(3)},
-                       {"from_state", e.opt_text(4) ? json(e.text(4)) : json(nullptr)},
-                       {"to_state", e.opt_text(5) ? json(e.text(5)) : json(nullptr)},
-                       {"note", e.opt_text(6) ? json(e.text(6)) : json(nullptr)}});
+    json h = {{"at", iso8601(e.i64(0))},
+              {"user", e.is_null(1) ? json(nullptr) : json{{"id", e.i64(1)}, {"name", e.text(2)}}},
+              {"action", e.text(3)},
+              {"from_state", e.opt_text(4) ? json(e.text(4)) : json(nullptr)},
+              {"to_state", e.opt_text(5) ? json(e.text(5)) : json(nullptr)},
+              {"note", e.opt_text(6) ? json(e.text(6)) : json(nullptr)}};
+    // A close is stored as "outcome[: reason]": give the outcome code and the reason apart so
+    // the page can say the outcome in words.
+    if (h["action"] == "close" && h["note"].is_string()) {
+      std::string note = h["note"].get<std::string>();
+      for (const char* o : {"retained", "offer_made", "escalated", "lost"}) {
+        std::string code = o;
+        if (note == code || note.rfind(code + ": ", 0) == 0) {
+          h["outcome"] = code;
+          h["reason"] =
+              note.size() > code.size() ? json(note.substr(code.size() + 2)) : json(nullptr);
+          break;
+        }
+      }
+    }
+    // A reassignment by handover says so (the note holds the word "handover").
+    if (h["action"] == "reassign" && h["note"] == "handover") h["via"] = "handover";
+    history.push_back(std::move(h));
   }
   out["history"] = history;
   out["allowed_actions"] = allowed_actions(out["state"], is_supervisor(a));
@@ -295,6 +331,10 @@ Result<json> AlertService::transition(const Actor& a, int64_t id, const std::str
   KAM_CHECK(c.exec("INSERT INTO alert_task_events(task_id, at, user_id, action, from_state, to_state, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
                    {id, now, a.user_id ? db::Value(a.user_id) : db::Value(nullptr), action, state, to,
                     note.empty() ? db::Value(nullptr) : db::Value(note)}));
+  if (action == "reassign") {
+    int64_t to_user = body["assignee_id"].get<int64_t>();
+    if (to_user != a.user_id) KAM_CHECK(notify_assignment(c, id, to_user, now));
+  }
   KAM_CHECK(write_audit(c, records_.clock(), a, action, "alert_task", id, {{"state", state}},
                         {{"state", to}, {"note", note}, {"contact_id", contact_id ? json(*contact_id) : json(nullptr)}}));
   KAM_CHECK(tx.commit());
@@ -442,6 +482,7 @@ Status AlertService::reassign_on_handover(db::Connection& c, int64_t customer_id
   for (const auto& r : rows) {
     KAM_CHECK(c.exec("UPDATE alert_tasks SET assignee_id = ?, updated_at = ?, version = version + 1 WHERE id = ?", {to_user, now, r.i64(0)}));
     KAM_CHECK(c.exec("INSERT INTO alert_task_events(task_id, at, action, note) VALUES (?, ?, 'reassign', 'handover')", {r.i64(0), now}));
+    KAM_CHECK(notify_assignment(c, r.i64(0), to_user, now));
   }
   return {};
 }
@@ -472,6 +513,18 @@ Status AlertService::mark_read(const Actor& a, int64_t id) {
     if (!mine) return Error::not_found("notification");
   }
   return {};
+}
+
+Result<json> AlertService::mark_all_read(const Actor& a) {
+  if (!a.user_id) return Error::forbidden("only a signed-in person has notifications");
+  KAM_TRY(lease, records_.db().acquire());
+  KAM_TRY(n,
+          lease->exec("UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL",
+                      {records_.clock().now(), a.user_id}));
+  KAM_TRY(left, lease->query_one(
+                    "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL",
+                    {a.user_id}));
+  return json{{"marked", static_cast<int64_t>(n)}, {"unread", left ? left->i64(0) : 0}};
 }
 
 }  // namespace kam::services
