@@ -153,3 +153,88 @@ test('notifications: escalations reach the supervisor', async () => {
   assert.equal((await sup1.post(`/api/v1/notifications/${first.id}/read`, {})).status, 204);
   assert.equal((await m1.post(`/api/v1/notifications/${first.id}/read`, {})).status, 404);
 });
+
+test('notifications: a reassigned task tells its new owner; mark one read, then all; nobody else is touched', async () => {
+  const m2 = await kam.login('manager2');
+  const task = (await m1.get('/api/v1/alert-tasks?owner=me&state=active&limit=1')).body.items[0];
+  assert.ok(task, 'manager1 has an active task');
+  const before = (await m1.get('/api/v1/notifications?unread=true&limit=1')).body.unread;
+  const supBefore = (await sup1.get('/api/v1/notifications?unread=true&limit=1')).body.unread;
+  // Away to manager2 and back: each new owner is told, with a link to the task.
+  const away = await sup1.post(`/api/v1/alert-tasks/${task.id}/reassign`, { version: task.version, assignee_id: m2.user.id });
+  assert.equal(away.status, 200, away.text);
+  const back = await sup1.post(`/api/v1/alert-tasks/${task.id}/reassign`, { version: away.body.version, assignee_id: m1.user.id });
+  assert.equal(back.status, 200, back.text);
+  const toM2 = (await m2.get('/api/v1/notifications?unread=true&limit=50')).body.items.find((n) => n.ref_id === task.id);
+  assert.equal(toM2?.kind, 'assignment');
+  const mine = await m1.get('/api/v1/notifications?unread=true&limit=200');
+  assert.equal(mine.body.unread, before + 1);
+  const note = mine.body.items.find((n) => n.kind === 'assignment' && n.ref_id === task.id);
+  assert.ok(note, JSON.stringify(mine.body.items.slice(0, 3)));
+  assert.equal(note.ref_type, 'alert_task');
+  assert.match(note.title, new RegExp(task.customer.name.replace(/[()（）]/g, '.')));
+  assert.equal(note.read, false);
+  assert.equal((await m1.get(`/api/v1/alert-tasks/${task.id}`)).status, 200, 'the link opens for its reader');
+  // The history says how it moved.
+  const hist = (await m1.get(`/api/v1/alert-tasks/${task.id}`)).body.history.filter((h) => h.action === 'reassign');
+  assert.equal(hist.length, 2);
+
+  // One read: the count drops by one; someone else cannot mark it.
+  assert.equal((await m2.post(`/api/v1/notifications/${note.id}/read`)).status, 404);
+  assert.equal((await m1.post(`/api/v1/notifications/${note.id}/read`)).status, 204);
+  assert.equal((await m1.get('/api/v1/notifications?unread=true&limit=1')).body.unread, before);
+  // All read: as many as were left, nothing unread after; a second time marks nothing.
+  const all = await m1.post('/api/v1/notifications/read-all');
+  assert.equal(all.status, 200, all.text);
+  assert.deepEqual(all.body, { marked: before, unread: 0 });
+  const after = await m1.get('/api/v1/notifications?limit=200');
+  assert.equal(after.body.unread, 0);
+  assert.ok(after.body.items.every((n) => n.read));
+  assert.deepEqual((await m1.post('/api/v1/notifications/read-all')).body, { marked: 0, unread: 0 });
+  // Other people's notifications are untouched; without a session there is nothing to mark.
+  assert.equal((await sup1.get('/api/v1/notifications?unread=true&limit=1')).body.unread, supBefore);
+  assert.ok((await m2.get('/api/v1/notifications?unread=true&limit=1')).body.unread >= 1);
+  assert.equal((await kam.client().post('/api/v1/notifications/read-all')).status, 401);
+});
+
+test('the inbox filters by the month a task was raised; a bad month is refused naming month', async () => {
+  const all = (await sup1.get('/api/v1/alert-tasks?limit=1')).body.total;
+  assert.equal(all, (await sup1.get('/api/v1/alert-tasks/summary')).body.totals.total);
+  // The engine ran for each month of the demo; its tasks are raised in those months.
+  const months = [...new Set((await admin.get('/api/v1/engine/runs?limit=50')).body.items.map((r) => r.month))];
+  assert.ok(months.length >= 2, JSON.stringify(months));
+  let sum = 0;
+  for (const m of months) {
+    const page = await sup1.get(`/api/v1/alert-tasks?month=${m}&limit=200`);
+    assert.equal(page.status, 200, page.text);
+    assert.ok(page.body.items.every((t) => t.month === m), m);
+    assert.equal(page.body.total, (await sup1.get(`/api/v1/alert-tasks/summary?month=${m}`)).body.totals.total, m);
+    sum += page.body.total;
+  }
+  assert.equal(sum, all, 'the months add up to everything');
+  assert.equal((await sup1.get('/api/v1/alert-tasks?month=2019-01')).body.total, 0);
+  // Combined with the other filters, in scope: manager1's own active tasks of a month.
+  const mine = await m1.get(`/api/v1/alert-tasks?owner=me&state=active&month=${months[0]}&limit=200`);
+  assert.equal(mine.status, 200);
+  assert.ok(mine.body.items.every((t) => t.month === months[0] && t.state !== 'closed'
+    && (t.assignee?.id === m1.user.id || t.escalated_to?.id === m1.user.id)));
+  for (const bad of ['2026-13', '2026-1', 'soon', "2026-01' OR '1'='1", '2026-00']) {
+    const r = await sup1.get(`/api/v1/alert-tasks?month=${encodeURIComponent(bad)}`);
+    assert.equal(r.status, 400, bad);
+    assert.equal(r.body.error.field, 'month', bad);
+  }
+});
+
+test('a closed task\'s history gives the outcome and the reason apart', async () => {
+  const t = (await m1.get('/api/v1/alert-tasks?owner=me&state=open&limit=1')).body.items[0];
+  const closed = await m1.post(`/api/v1/alert-tasks/${t.id}/close`, { version: t.version, outcome: 'offer_made', reason: '推荐融合套餐: 客户考虑中' });
+  assert.equal(closed.status, 200, closed.text);
+  const last = closed.body.history.at(-1);
+  assert.equal(last.action, 'close');
+  assert.equal(last.outcome, 'offer_made');
+  assert.equal(last.reason, '推荐融合套餐: 客户考虑中');
+  const t2 = (await m1.get('/api/v1/alert-tasks?owner=me&state=open&limit=1')).body.items[0];
+  const plain = await m1.post(`/api/v1/alert-tasks/${t2.id}/close`, { version: t2.version, outcome: 'retained' });
+  assert.equal(plain.body.history.at(-1).outcome, 'retained');
+  assert.equal(plain.body.history.at(-1).reason, null);
+});
