@@ -232,6 +232,156 @@ test('the care calendar marks a task done; the tariff calculator names the best 
   assert.equal(await page.locator('[data-test=tariff-options] .el-table__row').count(), advice.options.length);
 });
 
+test('the care calendar as a month grid: a count per day, the chosen day beside it, another month loaded', async () => {
+  await page.goto(`${BASE}/care?view=month`);
+  await page.waitForSelector('[data-test=care-calendar]');
+  const shanghaiToday = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  const month = shanghaiToday.slice(0, 7);
+  const monthTasks = async (m) => {
+    const [y, mm] = m.split('-').map(Number);
+    const last = new Date(Date.UTC(y, mm, 0)).getUTCDate();
+    const out = [];
+    let cursor = '';
+    do {
+      const p = (await state.sup.get(`/api/v1/care-tasks?state=open&from=${m}-01&to=${m}-${last}&limit=200${cursor ? `&cursor=${cursor}` : ''}`)).body;
+      out.push(...p.items);
+      cursor = p.next_cursor;
+    } while (cursor);
+    return out;
+  };
+  const perDay = (list) => list.reduce((a, x) => ({ ...a, [x.due_date]: (a[x.due_date] ?? 0) + 1 }), {});
+  const expectMonth = async (m) => {
+    const list = await monthTasks(m);
+    await page.waitForFunction((n) => document.querySelector('[data-test=care-month-total]')?.textContent?.includes(`共 ${n} 项`), list.length);
+    const want = perDay(list);
+    const shown = await page.$$eval('[data-test^=care-day-2]', (cells) => Object.fromEntries(cells
+      .map((c) => [c.getAttribute('data-test').slice('care-day-'.length), Number((c.querySelector('[data-test=care-day-count]')?.textContent ?? '0').replace(/\D/g, '') || 0)])
+      .filter(([, n]) => n > 0)));
+    assert.deepEqual(shown, want, `counts per day in ${m}`);
+    return want;
+  };
+  const want = await expectMonth(month);
+  assert.ok(Object.keys(want).length > 0, 'the demo has care tasks this month');
+  // The busiest day: its tasks beside the grid.
+  const [day, n] = Object.entries(want).sort((a, b) => b[1] - a[1])[0];
+  await page.click(`[data-test=care-day-${day}]`);
+  await page.waitForFunction((k) => document.querySelectorAll('[data-test=care-day-item]').length === k, n);
+  const titles = (await monthTasks(month)).filter((x) => x.due_date === day).map((x) => x.title).sort();
+  assert.deepEqual((await page.$$eval('[data-test=care-day-item] .title', (e) => e.map((x) => x.textContent))).sort(), titles);
+  await screenshot(page, 'alerts-09-care-month');
+  // Next month: the URL follows and that month's tasks are loaded.
+  const [y, mm] = month.split('-').map(Number);
+  const next = mm === 12 ? `${y + 1}-01` : `${y}-${String(mm + 1).padStart(2, '0')}`;
+  await page.locator('.el-calendar__button-group button').nth(2).click();
+  await page.waitForURL((u) => new URL(u).searchParams.get('month') === next);
+  await expectMonth(next);
+  await screenshot(page, 'alerts-10-care-next-month');
+  // The list view is still there.
+  await page.click('[data-test=care-view-list]');
+  await page.waitForURL((u) => new URL(u).searchParams.get('view') === null);
+  await page.waitForSelector('[data-test=care-days]');
+});
+
+test('the bell: a manager sees the unread count, opens the list, marks one read and then all; new ones show on the next page', async () => {
+  await signOut();
+  await signIn('manager1');
+  await page.waitForURL((u) => !/\/login/.test(u));
+  await page.goto(`${BASE}/alerts/tasks`);
+  await page.waitForSelector('[data-test=inbox-table]');
+  const unread = async () => (await state.m1.get('/api/v1/notifications?unread=true&limit=200')).body;
+  const shown = async () => Number((await page.innerText('[data-test=bell-count]')) || 0);
+  const first = await unread();
+  // The demo's tick reminded manager1 or told them of overdue tasks (escalations go to supervisors).
+  assert.ok(first.items.some((n) => ['reminder', 'overdue', 'escalation'].includes(n.kind)), JSON.stringify(first.items.slice(0, 3)));
+  await page.waitForFunction((n) => document.querySelector('[data-test=bell-count]')?.textContent === String(n), first.unread);
+  assert.equal(await page.innerText('[data-test=bell-badge] sup'), first.unread > 99 ? '99+' : String(first.unread));
+
+  // A supervisor hands manager1 a task meanwhile: the count follows on the next page change.
+  const m2 = await apiLogin('manager2');
+  const task = (await state.m1.get('/api/v1/alert-tasks?owner=me&state=active&limit=1')).body.items[0];
+  const away = (await state.sup.post(`/api/v1/alert-tasks/${task.id}/reassign`, { version: task.version, assignee_id: m2.user.id })).body;
+  assert.equal((await state.sup.post(`/api/v1/alert-tasks/${task.id}/reassign`, { version: away.version, assignee_id: state.m1.user.id })).status, 200);
+  await page.click('.el-menu-item:has-text("预警规则")');
+  await page.waitForURL(/\/alerts\/rules/);
+  await page.waitForFunction((n) => document.querySelector('[data-test=bell-count]')?.textContent === String(n), first.unread + 1);
+
+  await page.click('[data-test=bell]');
+  const panel = page.locator('[data-test=bell-panel]');
+  await panel.locator('[data-test=bell-item]').first().waitFor();
+  assert.match(await panel.locator('[data-test=bell-unread]').innerText(), new RegExp(`${first.unread + 1} 条未读`));
+  // The newest is the assignment, in words, with a link to the task.
+  const top = panel.locator('[data-test=bell-item]').first();
+  assert.match(await top.innerText(), /任务转交/);
+  assert.match(await top.innerText(), new RegExp(task.customer.name.replace(/[()（）]/g, '.')));
+  const kinds = await panel.locator('[data-test=bell-item] .el-tag').allInnerTexts();
+  assert.ok(kinds.some((k) => /到期提醒|已超期|超期升级/.test(k)), kinds.join(','));
+  await quietToasts();
+  await settle();
+  await screenshot(page, 'alerts-11-bell-open');
+
+  // Mark one read: the count drops by one, here and in the API.
+  const second = panel.locator('[data-test=bell-item][data-read=false]').nth(1);
+  const secondId = Number(await second.getAttribute('data-id'));
+  await second.locator('[data-test=bell-read]').click();
+  await page.waitForFunction((n) => document.querySelector('[data-test=bell-count]')?.textContent === String(n), first.unread);
+  assert.equal((await unread()).unread, first.unread);
+  assert.ok(!(await unread()).items.some((n) => n.id === secondId));
+
+  // Open the assignment: it is read and the task drawer shows the task.
+  await top.locator('[data-test=bell-open]').click();
+  await page.waitForURL((u) => new URL(u).searchParams.get('task') === String(task.id));
+  await page.locator('[data-test=task-drawer] [data-test=task-state]').waitFor();
+  await page.waitForFunction((n) => document.querySelector('[data-test=bell-count]')?.textContent === String(n), first.unread - 1);
+  // The history says who moved it, in words.
+  assert.match(await page.innerText('[data-test=task-history]'), /转派[\s\S]*转派/);
+  await page.keyboard.press('Escape');
+
+  // Mark all read: nothing unread, the badge goes.
+  await page.click('[data-test=bell]');
+  await panel.locator('[data-test=bell-mark-all]').click();
+  await page.waitForFunction(() => document.querySelector('[data-test=bell-count]')?.textContent === '0');
+  await page.locator('[data-test=bell-badge] sup').waitFor({ state: 'hidden' });
+  assert.equal((await unread()).unread, 0);
+  assert.equal(await panel.locator('[data-test=bell-item][data-read=false]').count(), 0);
+  await quietToasts();
+  await settle();
+  await screenshot(page, 'alerts-12-bell-all-read');
+  await page.keyboard.press('Escape');
+});
+
+test('the inbox filters by month, kept in the URL', async () => {
+  const months = [...new Set((await state.sup.get('/api/v1/engine/runs?limit=50')).body.items.map((r) => r.month))].sort();
+  const month = months[0]; // the oldest month: other months' tasks drop out
+  await page.goto(`${BASE}/alerts/tasks?owner=all&state=all`);
+  await page.waitForSelector('[data-test=inbox-table] .el-table__row');
+  const input = page.locator('[data-test=filter-month] input');
+  await input.click();
+  await input.fill(month);
+  await input.press('Enter');
+  await page.waitForURL((u) => new URL(u).searchParams.get('month') === month);
+  const api = (await state.m1.get(`/api/v1/alert-tasks?month=${month}&limit=1`)).body.total;
+  assert.ok(api > 0, `manager1 has tasks raised in ${month}`);
+  await page.waitForFunction((n) => document.querySelector('.filters')?.textContent?.includes(`共 ${n} 条`), api);
+  await page.waitForFunction((m) => {
+    const cells = [...document.querySelectorAll('[data-test=row-month]')];
+    return cells.length > 0 && cells.every((c) => c.textContent === m);
+  }, month);
+  await quietToasts();
+  await screenshot(page, 'alerts-13-inbox-month');
+  // Reloaded from the URL: the same filter, the same list.
+  await page.reload();
+  await page.waitForSelector('[data-test=inbox-table] .el-table__row');
+  assert.equal(await input.inputValue(), month);
+  const rows = await page.$$eval('[data-test=row-month]', (c) => c.map((x) => x.textContent));
+  assert.ok(rows.length > 0 && rows.every((m) => m === month));
+  assert.equal(rows.length, Math.min(api, 50));
+  // A month in the URL that is not a month: the API's refusal is shown, naming the month.
+  await page.goto(`${BASE}/alerts/tasks?month=2026-13`);
+  await page.waitForFunction(() => /YYYY-MM/.test(document.querySelector('.page [role=alert]')?.textContent ?? ''));
+  await page.goto(`${BASE}/alerts/tasks`);
+  await page.waitForSelector('[data-test=inbox-table]');
+});
+
 test('no script errors on the warning pages', () => {
   assert.deepEqual(pageErrors, []);
 });
