@@ -8,6 +8,7 @@
 
 #include <thread>
 
+#include "domain/work_orders.h"
 #include "store_fixture.h"
 
 namespace kam {
@@ -157,8 +158,9 @@ TEST_P(ServiceDeskTest, AccessByRole) {
   EXPECT_EQ(own["customer_id"], group);
   EXPECT_EQ(own["channel"], "portal");
   EXPECT_TRUE(s_->desk.get_work_order(portal, own["id"]).ok());
-  if (group != c1)
+  if (group != c1) {
     EXPECT_EQ(s_->desk.get_work_order(portal, mine["id"]).error().code, ErrorCode::kNotFound);
+  }
   auto merchant = actor("merchant1");
   json mw =
       create(merchant, {{"type", "complaint"}, {"title", "权益核销失败"}, {"customer_id", c3}});
@@ -385,7 +387,9 @@ TEST_P(ServiceDeskTest, RemindersAndEscalationOnASimulatedClock) {
   // remind 30 minutes before, escalate again every 60 minutes.
   auto policies = s_->desk.list_policies(admin);
   for (const auto& p : (*policies)["items"]) {
-    if (p["type"] == "request") ASSERT_TRUE(s_->desk.delete_policy(admin, p["id"]).ok());
+    if (p["type"] == "request") {
+      ASSERT_TRUE(s_->desk.delete_policy(admin, p["id"]).ok());
+    }
   }
   auto created = s_->desk.create_policy(admin, {{"name", "业务办理"},
                                                 {"type", "request"},
@@ -503,7 +507,9 @@ TEST_P(ServiceDeskTest, HolidaysFromTheCareCalendarMoveDeadlines) {
   auto admin = actor("admin");
   auto policies = s_->desk.list_policies(admin);
   for (const auto& p : (*policies)["items"]) {
-    if (p["type"] == "request") ASSERT_TRUE(s_->desk.delete_policy(admin, p["id"]).ok());
+    if (p["type"] == "request") {
+      ASSERT_TRUE(s_->desk.delete_policy(admin, p["id"]).ok());
+    }
   }
   ASSERT_TRUE(s_->desk
                   .create_policy(admin, {{"name", "r"},

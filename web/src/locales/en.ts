@@ -3,6 +3,7 @@ import warnEn from './warn.en';
 import churnEn from './churn.en';
 import ordersEn from './orders.en';
 import type { MessageSchema } from './zh-CN';
+import deskEn from './desk.en';
 
 const en: MessageSchema = {
   app: {
@@ -724,6 +725,7 @@ const en: MessageSchema = {
   warn: warnEn,
   churn: churnEn,
   orders: ordersEn,
+  desk: deskEn,
 };
 
 export default en;

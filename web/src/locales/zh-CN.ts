@@ -3,6 +3,7 @@
 import warnZh from './warn.zh-CN';
 import churnZh from './churn.zh-CN';
 import ordersZh from './orders.zh-CN';
+import deskZh from './desk.zh-CN';
 
 const zhCN = {
   app: {
@@ -724,6 +725,7 @@ const zhCN = {
   warn: warnZh,
   churn: churnZh,
   orders: ordersZh,
+  desk: deskZh,
 };
 
 export default zhCN;

@@ -5,6 +5,7 @@ import type { Component } from 'vue';
 import type { RouteComponent } from 'vue-router';
 import { Bell, SetUp, Histogram, PieChart, Calendar } from '@element-plus/icons-vue'; // warn
 import { Goods, Stamp, Tickets, Timer } from '@element-plus/icons-vue';
+import { Headset, Service, List, Star, Reading } from '@element-plus/icons-vue'; // desk
 import {
   DataAnalysis, DataBoard, OfficeBuilding, Operation, Setting, TrendCharts, Upload, User, UserFilled, Files, MapLocation,
 } from '@element-plus/icons-vue';
@@ -35,9 +36,40 @@ export const MENU_GROUPS: Record<string, { label: string; icon: Component; order
   admin: { label: 'menu.admin', icon: Setting, order: 90 },
   orders: { label: 'orders.menu', icon: Tickets, order: 40 },
   warn: { label: 'warn.menu.group', icon: Bell, order: 25 },
+  desk: { label: 'desk.menu', icon: Service, order: 35 },
 };
 
 export const pages: PageDef[] = [
+  // 服务与投诉 (SPEC §4): hotline, team queue, work orders, callbacks, satisfaction, knowledge base.
+  {
+    name: 'desk-hotline', path: '/service/hotline', title: 'desk.hotline', perm: 'workorder.create',
+    component: () => import('@/views/service/HotlineView.vue'),
+    menu: { label: 'desk.hotline', icon: Headset, order: 10, group: 'desk' },
+  },
+  {
+    name: 'desk-queue', path: '/service/queue', title: 'desk.queue', perm: 'workorder.work',
+    component: () => import('@/views/service/QueueView.vue'),
+    menu: { label: 'desk.queue', icon: List, order: 20, group: 'desk' },
+  },
+  {
+    name: 'desk-work-order', path: '/service/work-orders/:id(\\d+)', title: 'desk.workOrder', perm: 'workorder.create',
+    component: () => import('@/views/service/WorkOrderView.vue'),
+  },
+  {
+    name: 'desk-surveys', path: '/service/surveys', title: 'desk.surveys', perm: 'survey.work',
+    component: () => import('@/views/service/SurveysView.vue'),
+    menu: { label: 'desk.surveys', icon: Star, order: 30, group: 'desk' },
+  },
+  {
+    name: 'desk-satisfaction', path: '/service/satisfaction', title: 'desk.satisfaction', perm: 'satisfaction.read',
+    component: () => import('@/views/service/SatisfactionView.vue'),
+    menu: { label: 'desk.satisfaction', icon: DataAnalysis, order: 40, group: 'desk' },
+  },
+  {
+    name: 'desk-knowledge', path: '/service/knowledge', title: 'desk.knowledge',
+    component: () => import('@/views/service/KnowledgeView.vue'),
+    menu: { label: 'desk.knowledge', icon: Reading, order: 50, group: 'desk' },
+  },
   {
     name: 'workbench', path: '/workbench', title: 'menu.workbench', perm: 'archive.read',
     component: () => import('@/views/workbench/WorkbenchView.vue'),
