@@ -101,6 +101,9 @@ test('a manager accepts a task, records a contact and closes it as retained; the
   await page.waitForFunction(() => document.querySelector('[data-test=task-state]')?.textContent === '已关闭');
   assert.equal(await drawer.locator('[data-test=task-outcome]').innerText(), '已保有');
   assert.match(await drawer.locator('[data-test=task-history]').innerText(), /接单[\s\S]*记录联系[\s\S]*关闭/);
+  // The close says its outcome in words, never the code.
+  assert.equal(await drawer.locator('[data-test=history-outcome]').last().innerText(), '结果：已保有');
+  assert.doesNotMatch(await drawer.locator('[data-test=task-history]').innerText(), /retained/);
   await quietToasts();
   await screenshot(page, 'alerts-02-task-closed');
 
