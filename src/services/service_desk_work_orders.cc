@@ -28,7 +28,7 @@ constexpr const char* kColumns =
     "w.escalation_level, w.escalated_to, ue.display_name, w.resolution, w.reopen_count, "
     "w.merged_into, "                                                                       // 33-38
     "w.resp_department, w.resp_person, w.resp_user_id, w.resp_cause, w.manager_at_fault, "  // 39-43
-    "w.created_at, w.updated_at, w.version, c.account_manager_id, w.sla_policy_id, w.escalated_at";  // 44-50
+    "w.created_at, w.updated_at, w.version, c.account_manager_id, w.sla_policy_id, w.escalated_at";  // 44-49
 constexpr const char* kFrom =
     " FROM work_orders w JOIN customers c ON c.id = w.customer_id LEFT JOIN members m ON m.id = "
     "w.member_id "
@@ -91,12 +91,12 @@ json row_json(const Actor& a, const db::Row& r, int64_t now) {
           {"created_by", ref(r, 21, 22)},
           {"sla",
            {{"calendar", cal.is_discarded() ? json(nullptr) : cal},
-            {"policy_id", opt_id(r, 49)},
+            {"policy_id", opt_id(r, 48)},
             {"response", response},
             {"resolution", resolution}}},
           {"escalation_level", r.i64(33)},
           {"escalated_to", ref(r, 34, 35)},
-          {"escalated_at", opt_time(r, 50)},
+          {"escalated_at", opt_time(r, 49)},
           {"resolution", opt_text(r, 36)},
           {"reopen_count", r.i64(37)},
           {"merged_into", opt_id(r, 38)},
