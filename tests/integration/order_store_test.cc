@@ -367,7 +367,7 @@ TEST_P(OrderStoreTest, DiscountLimitsAreConfigurableAndVersioned) {
 TEST_P(OrderStoreTest, DemoOrdersCoverEveryStep) {
   auto sum = demo::load_demo_orders(*db_, clock_, 7);
   ASSERT_TRUE(sum.ok()) << sum.error().message;
-  EXPECT_GT(sum->orders, 20);
+  EXPECT_GE(sum->orders, 14);  // the small fixture store: a few customers per manager
   for (const auto& s : domain::order_states()) {
     EXPECT_GT(scalar("SELECT COUNT(*) FROM orders WHERE state = ?", {s}), 0) << s;
   }
