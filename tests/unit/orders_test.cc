@@ -200,7 +200,7 @@ TEST(Steps, TargetsValidatedAndDefaults) {
 TEST(Durations, NearestRankPercentiles) {
   auto s = summarize_durations({3600, 7200, 10800, 14400, 36000});
   EXPECT_EQ(s.count, 5);
-  EXPECT_DOUBLE_EQ(s.mean_hours, 4.4);
+  EXPECT_DOUBLE_EQ(s.mean_hours, 4);
   EXPECT_DOUBLE_EQ(s.p50_hours, 3);
   EXPECT_DOUBLE_EQ(s.p90_hours, 10);
   EXPECT_DOUBLE_EQ(s.max_hours, 10);
