@@ -208,7 +208,8 @@ void add_schemas(Router& r) {
                       {"version", integer}};
   r.add_schema("Order", obj(order_props));
   json detail_props = order_props;
-  detail_props["options"] = {{"type", "array"}, {"items", option}};
+  detail_props["options"] = {{"type", "array"},
+                             {"items", {{"$ref", "#/components/schemas/OrderOption"}}}};
   detail_props["steps"] = {{"type", "array"},
                            {"items", obj({{"step", str},
                                           {"owner_name", nullable("string")},
@@ -301,7 +302,7 @@ void add_schemas(Router& r) {
            {"order_title", str},
            {"order_version", integer},
            {"customer_name", str},
-           {"option", option},
+           {"option", {{"$ref", "#/components/schemas/OrderOption"}}},
            {"requested_by_name", nullable("string")},
            {"requester_role", str},
            {"required_role", str},

@@ -273,7 +273,8 @@ Status write_version(db::Connection& c, int64_t id, const ProductInput& p, const
              "changed_by, changed_at) "
              "SELECT id, version, code, name, category, kind, charge, unit, description, cost_fen, "
              "max_discount_bp, valid_from, "
-             "valid_to, active, subsidies, components, CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS BIGINT) FROM products WHERE id = ?",
+             "valid_to, active, subsidies, components, CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? "
+             "AS BIGINT) FROM products WHERE id = ?",
              {in::opt_value(p.note), in::user_value(a), now, id}));
   return {};
 }

@@ -176,5 +176,6 @@ test('the cycle-time charts, the catalogue and the 360 orders', async () => {
   await page.click('.el-tabs__item:has-text("工单")');
   await page.waitForSelector('[data-test=c360-orders] .el-table__row');
   assert.ok((await page.locator('[data-test=c360-orders]').textContent()).includes('浏览器测试'));
+  await page.locator('[data-test=c360-orders]').scrollIntoViewIfNeeded();
   await screenshot(page, '47-c360-orders');
 });
