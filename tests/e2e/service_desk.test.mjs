@@ -58,14 +58,14 @@ after(async () => { await browser?.close(); });
 test('hotline: find the customer by number, create a work order in a few keystrokes, work it to closed, callback dissatisfied opens a follow-up', async () => {
   await signIn('agent1');
   await page.goto(`${BASE}/service/hotline`);
-  await page.fill('[data-test=hotline-search] input', state.number);
-  await page.press('[data-test=hotline-search] input', 'Enter');
+  await page.fill('[data-test=hotline-search]', state.number);
+  await page.press('[data-test=hotline-search]', 'Enter');
   await page.waitForSelector('[data-test=hotline-form]');
   assert.equal((await page.textContent('[data-test=hotline-picked]')).trim(), state.customer.name);
   await page.keyboard.press('Alt+2');  // complaint
-  await page.fill('[data-test=wo-title] input', '宽带频繁断网，客户要求赔偿');
+  await page.fill('[data-test=wo-title]', '宽带频繁断网，客户要求赔偿');
   await screenshot(page, 'desk-hotline');
-  await page.press('[data-test=wo-title] input', 'Enter');
+  await page.press('[data-test=wo-title]', 'Enter');
   await page.waitForURL(/\/service\/work-orders\/\d+/);
   await page.waitForSelector('[data-test=wo-state][data-state=new]');
   assert.match(await page.textContent('h1'), /宽带频繁断网/);
@@ -75,7 +75,7 @@ test('hotline: find the customer by number, create a work order in a few keystro
   await page.click('[data-test=wo-action-take]');
   await page.waitForSelector('[data-test=wo-state][data-state=accepted]');
   await page.click('[data-test=wo-action-resolve]');
-  await page.fill('[data-test=action-resolution] textarea', '更换光猫后恢复，已向客户致歉');
+  await page.fill('[data-test=action-resolution]', '更换光猫后恢复，已向客户致歉');
   await page.click('[data-test=action-confirm]');
   await page.waitForSelector('[data-test=wo-state][data-state=resolved]');
   // A complaint closes only with its responsibility: the form names the missing field.
@@ -83,8 +83,8 @@ test('hotline: find the customer by number, create a work order in a few keystro
   await page.click('[data-test=action-confirm]');
   await page.waitForSelector('.el-form-item__error');
   assert.match(await page.textContent('[data-test=action-form]'), /department|责任部门|required|必填|is required/);
-  await page.fill('[data-test=action-department] input', '网络运维中心');
-  await page.fill('[data-test=action-cause] textarea', '光猫老化');
+  await page.fill('[data-test=action-department]', '网络运维中心');
+  await page.fill('[data-test=action-cause]', '光猫老化');
   await page.click('[data-test=action-confirm]');
   await page.waitForSelector('[data-test=wo-state][data-state=closed]');
   const timeline = await page.textContent('[data-test=wo-timeline]');
@@ -93,7 +93,7 @@ test('hotline: find the customer by number, create a work order in a few keystro
   await page.click('[data-test=survey-open]');
   await page.waitForSelector('[data-test=survey-form]');
   await page.click('[data-test=survey-score-2]');
-  await page.fill('[data-test=survey-comment] textarea', '断网太频繁');
+  await page.fill('[data-test=survey-comment]', '断网太频繁');
   await screenshot(page, 'desk-survey');
   await page.click('[data-test=survey-submit]');
   await page.waitForSelector('[data-test=wo-survey-score]');
@@ -122,8 +122,8 @@ test('the team queue shows SLA countdowns that tick', async () => {
 
 test('knowledge base: Chinese search ranks the broadband article first; the 360 view shows work orders', async () => {
   await page.goto(`${BASE}/service/knowledge`);
-  await page.fill('[data-test=kb-search] input', '宽带断网');
-  await page.press('[data-test=kb-search] input', 'Enter');
+  await page.fill('[data-test=kb-search]', '宽带断网');
+  await page.press('[data-test=kb-search]', 'Enter');
   await page.waitForFunction(() => document.querySelector('[data-test=kb-item] .title')?.textContent?.includes('宽带故障排查'));
   await page.click('[data-test=kb-item]');
   await page.waitForSelector('[data-test=kb-article]');
@@ -132,8 +132,8 @@ test('knowledge base: Chinese search ranks the broadband article first; the 360 
   await page.goto(`${BASE}/customers/${state.customer.id}`);
   await page.click('.el-tabs__item:has-text("工单")');
   await page.waitForSelector('[data-test=c360-work-orders]');
-  await page.fill('[data-test=c360-wo-title] input', '专线延迟高');
-  await page.press('[data-test=c360-wo-title] input', 'Enter');
+  await page.fill('[data-test=c360-wo-title]', '专线延迟高');
+  await page.press('[data-test=c360-wo-title]', 'Enter');
   await page.waitForURL(/\/service\/work-orders\/\d+/);
   await page.goto(`${BASE}/customers/${state.customer.id}`);
   await page.click('.el-tabs__item:has-text("工单")');

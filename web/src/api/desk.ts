@@ -82,15 +82,14 @@ export const deskApi = {
   updateArticle: (id: number, body: Record<string, unknown>) => request<Article>('PUT', `/knowledge/${id}`, { body }),
 };
 
-/** "2 h 05 min", "-35 min" (overdue) from seconds. */
+/** "02:05:09", "1 d 03:00:41" (overdue: the caller words it) from seconds; ticks every second. */
 export function countdownText(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined) return '';
   const neg = seconds < 0;
   let s = Math.abs(Math.round(seconds));
   const d = Math.floor(s / 86400);
   s -= d * 86400;
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const text = d ? `${d} d ${h} h` : h ? `${h} h ${String(m).padStart(2, '0')} min` : `${m} min ${String(s % 60).padStart(2, '0')} s`;
-  return (neg ? '-' : '') + text;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const hms = `${pad(Math.floor(s / 3600))}:${pad(Math.floor((s % 3600) / 60))}:${pad(s % 60)}`;
+  return (neg ? '-' : '') + (d ? `${d} d ${hms}` : hms);
 }
