@@ -63,6 +63,7 @@ test('hotline: find the customer by number, create a work order in a few keystro
   await page.waitForSelector('[data-test=hotline-form]');
   assert.equal((await page.textContent('[data-test=hotline-picked]')).trim(), state.customer.name);
   await page.keyboard.press('Alt+2');  // complaint
+  await page.waitForSelector('[data-test=wo-type-complaint].is-active');
   await page.fill('[data-test=wo-title]', '宽带频繁断网，客户要求赔偿');
   await screenshot(page, 'desk-hotline');
   await page.press('[data-test=wo-title]', 'Enter');
@@ -97,6 +98,7 @@ test('hotline: find the customer by number, create a work order in a few keystro
   await screenshot(page, 'desk-survey');
   await page.click('[data-test=survey-submit]');
   await page.waitForSelector('[data-test=wo-survey-score]');
+  await page.waitForSelector('[data-test=survey-form]', { state: 'hidden' });
   assert.equal((await page.textContent('[data-test=wo-survey-score]')).trim(), '2');
   await quietToasts();
   await screenshot(page, 'desk-work-order');
