@@ -238,3 +238,28 @@ test('a closed task\'s history gives the outcome and the reason apart', async ()
   assert.equal(plain.body.history.at(-1).outcome, 'retained');
   assert.equal(plain.body.history.at(-1).reason, null);
 });
+
+test('a handover moves the open tasks to the new manager, who is notified; the history says handover', async () => {
+  const m2 = await kam.login('manager2');
+  const task = (await m1.get('/api/v1/alert-tasks?owner=me&state=active&limit=1')).body.items[0];
+  const customer = task.customer.id;
+  const open = (await m1.get(`/api/v1/alert-tasks?owner=me&state=active&customer_id=${customer}&limit=200`)).body.items;
+  const before = (await m2.get('/api/v1/notifications?unread=true&limit=1')).body.unread;
+  const h = await sup1.post(`/api/v1/customers/${customer}/handovers`, { to_user_id: m2.user.id, reason: '岗位调整' });
+  assert.equal(h.status, 201, h.text);
+  for (const item of h.body.items) {
+    const r = await m1.patch(`/api/v1/handovers/${h.body.id}/items/${item.id}`, { done: true, note: '已完成' });
+    assert.equal(r.status, 200, r.text);
+  }
+  assert.equal((await sup1.post(`/api/v1/handovers/${h.body.id}/complete`)).status, 200);
+  const notes = (await m2.get('/api/v1/notifications?unread=true&limit=200')).body;
+  assert.equal(notes.unread, before + open.length);
+  for (const t of open) {
+    assert.ok(notes.items.some((n) => n.kind === 'assignment' && n.ref_type === 'alert_task' && n.ref_id === t.id), `task ${t.id}`);
+    const d = (await m2.get(`/api/v1/alert-tasks/${t.id}`)).body;
+    assert.equal(d.assignee.id, m2.user.id);
+    const last = d.history.at(-1);
+    assert.equal(last.action, 'reassign');
+    assert.equal(last.via, 'handover');
+  }
+});
