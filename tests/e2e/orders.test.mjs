@@ -67,10 +67,13 @@ async function addOption(name, lines) {
   for (let i = 0; i < lines.length; i++) {
     if (i > 0) await page.click('[data-test=opt-add-line]');
     await page.click(`[data-test=opt-product-${i}]`);
+    await page.keyboard.type(lines[i].product);  // the select filters as you type
+    await page.waitForTimeout(300);
     await page.locator('.el-select-dropdown__item:visible', { hasText: lines[i].product }).first().click();
     await page.fill(`[data-test=opt-qty-${i}] input`, String(lines[i].quantity));
     await page.fill(`[data-test=opt-discount-${i}] input`, String(lines[i].discount));
-    await page.locator(`[data-test=opt-discount-${i}] input`).blur();
+    await page.locator(`[data-test=opt-discount-${i}] input`).press('Tab');
+    assert.equal(await page.inputValue(`[data-test=opt-discount-${i}] input`), lines[i].discount.toFixed(2));
   }
   await page.click('[data-test=opt-save]');
   await page.waitForSelector(`[data-test="option-${name}"]`);
@@ -116,8 +119,8 @@ test('a manager takes an order from requirement to a proposal with two priced op
   await addOption('方案甲', [{ product: '汇线通', quantity: 80, discount: 3 }, { product: '线路施工及调测', quantity: 1, discount: 0 }]);
   await addOption('方案乙', [{ product: '汇线通', quantity: 80, discount: 10 }]);
   // Side by side: net, discount and margin per option; 乙 is beyond the manager's 5 %.
-  assert.ok(await page.locator('[data-test="margin-方案甲"]').isVisible());
-  assert.ok(await page.locator('[data-test="needs-approval-方案乙"]').isVisible());
+  await page.locator('[data-test="margin-方案甲"]').waitFor({ state: 'visible' });
+  await page.locator('[data-test="needs-approval-方案乙"]').waitFor({ state: 'visible' });
   await quietToasts();
   await screenshot(page, '41-order-options');
   await action('propose');
@@ -147,7 +150,7 @@ test('the manager takes the order through construction and confirmation to billi
   await signIn('manager1');
   await page.goto(state.orderUrl);
   await expectState('业务受理');
-  assert.ok(await page.locator('[data-test="approved-方案乙"]').isVisible(), 'the chosen option shows who approved it');
+  await page.locator('[data-test="approved-方案乙"]').waitFor({ state: 'visible' });  // who approved the chosen option
   await action('start-construction');
   await expectState('施工调测');
   await action('finish-construction', () => field('dlg-note').fill('调测通过'));
