@@ -6,7 +6,7 @@ const perms = (...p: string[]) => (x: string) => p.includes(x);
 describe('the page table', () => {
   it('gives a manager the workbench and customers, no administration', () => {
     const menu = menuFor(perms('archive.read', 'archive.write'));
-    expect(menu.map((m) => m.key)).toEqual(['workbench', 'customers', 'warn', 'orders', 'account']);
+    expect(menu.map((m) => m.key)).toEqual(['workbench', 'customers', 'warn', 'desk', 'orders', 'account']);
     expect(menu.find((m) => m.key === 'warn')!.children!.map((c) => c.key)).toEqual(['alert-tasks', 'alert-rules', 'zones']);
     expect(homePath(perms('archive.read'))).toBe('/workbench');
   });
@@ -19,15 +19,17 @@ describe('the page table', () => {
       .toEqual(['alert-tasks', 'alert-rules', 'alert-dashboard', 'zones', 'care']);
     expect(supervisor.find((m) => m.key === 'admin')!.children!.map((c) => c.key)).toEqual(['audit']);
   });
-  it('sends a role without pages to its account', () => {
-    expect(menuFor(perms()).map((m) => m.key)).toEqual(['account']);
+  it('sends a role without pages to its account; the knowledge base is open to every role', () => {
+    const none = menuFor(perms());
+    expect(none.map((m) => m.key)).toEqual(['desk', 'account']);
+    expect(none.find((m) => m.key === 'desk')!.children!.map((c) => c.key)).toEqual(['desk-knowledge']);
     expect(homePath(perms())).toBe('/account');
   });
   it('gives managers the analysis and the rules, analysts the import too', () => {
     const manager = menuFor(perms('archive.read', 'archive.write', 'analysis.read'));
     expect(manager.find((m) => m.key === 'value')!.children!.map((c) => c.key)).toEqual(['analysis', 'value-rules']);
     const analyst = menuFor(perms('archive.read', 'analysis.read', 'usage.import', 'value.configure'));
-    expect(analyst.map((m) => m.key)).toEqual(['workbench', 'customers', 'warn', 'value', 'orders', 'account']);
+    expect(analyst.map((m) => m.key)).toEqual(['workbench', 'customers', 'warn', 'value', 'desk', 'orders', 'account']);
     expect(analyst.find((m) => m.key === 'value')!.children!.map((c) => c.key)).toEqual(['analysis', 'usage-imports', 'value-rules']);
   });
   it('names the page a role may not open, and only that', () => {
