@@ -26,7 +26,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$KAM" demo-data --db "sqlite:$TMP/kam.db" --groups 60 --members 3000 --seed 7 >"$TMP/demo.log"
+"$KAM" demo-data --db "sqlite:$TMP/kam.db" --groups 250 --members 12500 --seed 7 >"$TMP/demo.log"
 "$KAM" serve --db "sqlite:$TMP/kam.db" --listen 127.0.0.1:0 --web "$ROOT/web/dist" --log-level warn \
   >"$TMP/serve.out" 2>"$TMP/serve.err" &
 PID=$!
