@@ -33,6 +33,36 @@ struct Context {
   }
 };
 
+// Handler adapters: a positive integer path parameter, the JSON body and the list query are
+// checked before the handler runs; a bad one answers 400 naming it.
+//   router.add("PATCH", "/api/v1/things/{id}", doc, with_id([](Context& c, int64_t id) {...}));
+template <class Fn>
+Handler with_id(Fn fn, std::string name = "id") {
+  return [fn, name](Context& c) {
+    auto id = c.id(name);
+    if (!id) return Response::error(id.error());
+    return fn(c, *id);
+  };
+}
+
+template <class Fn>
+Handler with_body(Fn fn) {
+  return [fn](Context& c) {
+    auto body = c.body();
+    if (!body) return Response::error(body.error());
+    return fn(c, *body);
+  };
+}
+
+template <class Fn>
+Handler with_list(Fn fn) {
+  return [fn](Context& c) {
+    auto q = c.list_query();
+    if (!q) return Response::error(q.error());
+    return fn(c, *q);
+  };
+}
+
 class Api {
  public:
   Api(services::Services& s, ApiOptions options);

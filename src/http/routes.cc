@@ -76,13 +76,6 @@ void Api::add_archive_routes() {
                      .extra_query = {{"from", "string", "occurred at or after (date or ISO time)"},
                                      {"to", "string", "occurred before (date or ISO time)"}}});
 
-  auto with_id = [](auto fn) {
-    return [fn](Context& c) {
-      auto id = c.id();
-      if (!id) return Response::error(id.error());
-      return fn(c, *id);
-    };
-  };
   router_.add("GET", "/api/v1/customers/{id}/overview",
               {.summary = "The 360 view of a customer in one call", .tag = "archive", .response_schema = "CustomerOverview"},
               with_id([](Context& c, int64_t id) { return reply(services::customer_overview(c.s, c.actor, id)); }));

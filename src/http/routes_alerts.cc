@@ -7,15 +7,6 @@
 namespace kam::http {
 namespace {
 
-template <class Fn>
-Handler with_id(Fn fn) {
-  return [fn](Context& c) {
-    auto id = c.id();
-    if (!id) return Response::error(id.error());
-    return fn(c, *id);
-  };
-}
-
 Result<int> month_param(const Context& c, const std::string& name = "month") {
   std::string v = c.query(name);
   if (v.empty()) return 0;

@@ -30,15 +30,6 @@ Result<std::optional<int64_t>> id_query(const Context& c, const std::string& nam
   return v;
 }
 
-template <class Fn>
-Handler with_id(Fn fn) {
-  return [fn](Context& c) {
-    auto id = c.id();
-    if (!id) return Response::error(id.error());
-    return fn(c, *id);
-  };
-}
-
 json obj(json properties) {
   return {{"type", "object"}, {"properties", std::move(properties)}};
 }

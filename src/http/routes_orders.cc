@@ -10,15 +10,6 @@
 namespace kam::http {
 namespace {
 
-template <class Fn>
-Handler with_id(Fn fn) {
-  return [fn](Context& c) {
-    auto id = c.id();
-    if (!id) return Response::error(id.error());
-    return fn(c, *id);
-  };
-}
-
 json obj(json properties) {
   return {{"type", "object"}, {"properties", std::move(properties)}};
 }

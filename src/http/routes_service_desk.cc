@@ -17,33 +17,6 @@ json enum_of(const std::vector<std::string>& v) {
   return {{"type", "string"}, {"enum", v}};
 }
 
-template <class Fn>
-Handler with_id(Fn fn, const std::string& name = "id") {
-  return [fn, name](Context& c) {
-    auto id = c.id(name);
-    if (!id) return Response::error(id.error());
-    return fn(c, *id);
-  };
-}
-
-template <class Fn>
-Handler with_body(Fn fn) {
-  return [fn](Context& c) {
-    auto body = c.body();
-    if (!body) return Response::error(body.error());
-    return fn(c, *body);
-  };
-}
-
-template <class Fn>
-Handler with_list(Fn fn) {
-  return [fn](Context& c) {
-    auto q = c.list_query();
-    if (!q) return Response::error(q.error());
-    return fn(c, *q);
-  };
-}
-
 void add_schemas(Router& r) {
   json str = {{"type", "string"}}, integer = {{"type", "integer"}}, object = {{"type", "object"}},
        boolean = {{"type", "boolean"}};

@@ -62,15 +62,6 @@ Handler with_analysis(Fn fn) {
   };
 }
 
-template <class Fn>
-Handler with_id(Fn fn) {
-  return [fn](Context& c) {
-    auto id = c.id();
-    if (!id) return Response::error(id.error());
-    return fn(c, *id);
-  };
-}
-
 json schema_object(json properties) { return {{"type", "object"}, {"properties", std::move(properties)}}; }
 
 }  // namespace
