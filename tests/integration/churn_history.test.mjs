@@ -7,7 +7,7 @@ import { startKam } from './harness.mjs';
 
 let kam, analyst, m1, admin;
 before(async () => {
-  kam = await startKam({ groups: 200, members: 6000 });
+  kam = await startKam({ groups: 300, members: 9000 });
   [analyst, m1, admin] = await Promise.all(['analyst1', 'manager1', 'admin'].map((u) => kam.login(u)));
 });
 after(async () => {
@@ -46,7 +46,7 @@ test('managers cannot train; bad parameters are named', async () => {
 
 test('an analyst trains from history in the background, one job at a time', async () => {
   const before = (await analyst.get('/api/v1/churn/models')).body.items.length;
-  const job = await analyst.post('/api/v1/churn/models/history?cutoffs=6&folds=3&name=API%20history');
+  const job = await analyst.post('/api/v1/churn/models/history?cutoffs=12&folds=3&name=API%20history');
   assert.equal(job.status, 202, JSON.stringify(job.body));
   assert.equal(job.body.status, 'queued');
   const again = await admin.post('/api/v1/churn/models/history');
@@ -58,7 +58,7 @@ test('an analyst trains from history in the background, one job at a time', asyn
   }
   assert.equal(j.status, 'succeeded', JSON.stringify(j));
   assert.equal(j.progress.done, j.progress.total);
-  assert.equal(j.dataset.cutoffs.length, 6);
+  assert.equal(j.dataset.cutoffs.length, 12);
   const models = (await analyst.get('/api/v1/churn/models')).body.items;
   assert.equal(models.length, before + 1);
   const made = models.find((m) => m.id === j.model_id);
