@@ -66,15 +66,24 @@ void pack(const int64_t* v, size_t n, int64_t base, bool nulls, std::string& out
   }
 }
 
+// The packed values sit at any byte offset of the decompressed chunk: each is read with memcpy
+// (one unaligned load on x86, and no undefined behaviour).
+template <class U>
+U load(const char* p) {
+  U v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
 template <class U>
 void unpack(const char* src, size_t n, int64_t base, bool nulls, int64_t* out) {
-  const U* s = reinterpret_cast<const U*>(src);
   if (!nulls) {
-    for (size_t i = 0; i < n; ++i) out[i] = static_cast<int64_t>(static_cast<uint64_t>(base) + s[i]);
+    for (size_t i = 0; i < n; ++i) out[i] = static_cast<int64_t>(static_cast<uint64_t>(base) + load<U>(src + i * sizeof(U)));
     return;
   }
   for (size_t i = 0; i < n; ++i) {
-    out[i] = s[i] == 0 ? domain::kNoDate : static_cast<int64_t>(static_cast<uint64_t>(base) + s[i] - 1);
+    U s = load<U>(src + i * sizeof(U));
+    out[i] = s == 0 ? domain::kNoDate : static_cast<int64_t>(static_cast<uint64_t>(base) + s - 1);
   }
 }
 
