@@ -77,7 +77,8 @@ int main(int argc, char** argv) {
     std::ifstream in(argv[1]);
     std::string line;
     while (std::getline(in, line)) {
-      if (line.size() == 11 && line.find_first_not_of("0123456789") == std::string::npos) callers.push_back(std::stoull(line));
+      if (line.size() == 11 && line.find_first_not_of("0123456789") == std::string::npos)
+        callers.push_back(std::stoull(line));
     }
   }
   const size_t members = callers.size();
@@ -86,7 +87,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   Rng r{42};
-  for (size_t i = 0; i < members / 4; ++i) callers.push_back(number_on(r, 0));  // outside the archive
+  for (size_t i = 0; i < members / 4; ++i)
+    callers.push_back(number_on(r, 0));  // outside the archive
   const uint64_t calls = std::strtoull(argv[2], nullptr, 10);
   int year = std::atoi(argv[3]), month = std::atoi(argv[3] + 5);
   const int months = std::atoi(argv[4]);
@@ -102,11 +104,14 @@ int main(int argc, char** argv) {
   size_t op_len[4];
   for (int k = 0; k < 4; ++k) op_len[k] = std::strlen(kOps[k]);
   uint64_t written = 0;
-  for (int m = 0; m < months; ++m, month = month == 12 ? 1 : month + 1, year += month == 1 ? 1 : 0) {
+  for (int m = 0; m < months;
+       ++m, month = month == 12 ? 1 : month + 1, year += month == 1 ? 1 : 0) {
     const int days = days_in(year, month);
-    const uint64_t month_calls = calls / static_cast<uint64_t>(months) + (m < static_cast<int>(calls % months) ? 1 : 0);
+    const uint64_t month_calls =
+        calls / static_cast<uint64_t>(months) + (m < static_cast<int>(calls % months) ? 1 : 0);
     for (int d = 1; d <= days; ++d) {
-      const uint64_t day_calls = month_calls / static_cast<uint64_t>(days) + (d <= static_cast<int>(month_calls % days) ? 1 : 0);
+      const uint64_t day_calls = month_calls / static_cast<uint64_t>(days) +
+                                 (d <= static_cast<int>(month_calls % days) ? 1 : 0);
       for (uint64_t k = 0; k < day_calls; ++k) {
         const size_t c = r.below(callers.size());
         // The caller's relatives are fixed: derived from the caller, not drawn per call.
@@ -162,7 +167,7 @@ int main(int argc, char** argv) {
   }
   std::fwrite(buf.data(), 1, static_cast<size_t>(p - buf.data()), f);
   std::fclose(f);
-  std::fprintf(stderr, "%llu calls of %zu callers (%zu in the archive)\n", static_cast<unsigned long long>(written),
-               callers.size(), members);
+  std::fprintf(stderr, "%llu calls of %zu callers (%zu in the archive)\n",
+               static_cast<unsigned long long>(written), callers.size(), members);
   return 0;
 }

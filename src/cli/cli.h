@@ -21,10 +21,13 @@ struct Cli {
   std::string argv0;
 
   // Registers what runs when `sub` (a leaf subcommand) was given; answers the exit code.
-  void on_run(CLI::App* sub, std::function<int()> run) { commands_.push_back({sub, std::move(run)}); }
+  void on_run(CLI::App* sub, std::function<int()> run) {
+    commands_.push_back({sub, std::move(run)});
+  }
   // Adds the common --db option to a subcommand.
   void add_db_option(CLI::App* sub) {
-    sub->add_option("--db", db_url, "store URL: sqlite:PATH or postgresql://...")->capture_default_str();
+    sub->add_option("--db", db_url, "store URL: sqlite:PATH or postgresql://...")
+        ->capture_default_str();
   }
   int run_parsed() const;
 
@@ -41,11 +44,11 @@ int fail(const Error& e);
 // Opens the store at `url` with a pool of `pool` connections and applies pending migrations.
 Result<std::unique_ptr<db::Database>> open_store(const std::string& url, int pool);
 
-void register_serve(Cli& cli);      // serve
-void register_admin(Cli& cli);      // migrate, user add, demo-data, openapi
-void register_churn(Cli& cli);      // churn evaluate, churn train, churn score
-void register_usage(Cli& cli);      // usage import, value run
-void register_engine(Cli& cli);     // engine run, engine tick
-void register_care(Cli& cli);       // care run, cdr import, family-plan candidates
+void register_serve(Cli& cli);   // serve
+void register_admin(Cli& cli);   // migrate, user add, demo-data, openapi
+void register_churn(Cli& cli);   // churn evaluate, churn train, churn score
+void register_usage(Cli& cli);   // usage import, value run
+void register_engine(Cli& cli);  // engine run, engine tick
+void register_care(Cli& cli);    // care run, cdr import, family-plan candidates
 
 }  // namespace kam::cli

@@ -12,7 +12,8 @@ namespace kam::cli {
 void register_engine(Cli& cli) {
   auto* engine = cli.app.add_subcommand("engine", "The early-warning engine");
   engine->require_subcommand(1);
-  auto* run = engine->add_subcommand("run", "Zones and alert rules for a month; creates the alert tasks");
+  auto* run =
+      engine->add_subcommand("run", "Zones and alert rules for a month; creates the alert tasks");
   auto month = std::make_shared<std::string>();
   cli.add_db_option(run);
   run->add_option("--month", *month, "YYYY-MM (default: the latest imported month)");
@@ -28,15 +29,18 @@ void register_engine(Cli& cli) {
     services::Services s(**database, Clock::system());
     auto r = s.alerts.run(services::Actor::system("cli"), m);
     if (!r) return fail(r.error());
-    std::cout << "month " << (*r)["month"].get<std::string>() << ": " << (*r)["members"] << " members, " << (*r)["rules"]
-              << " rules, " << (*r)["matches"] << " matches, " << (*r)["tasks_created"] << " tasks created, "
-              << (*r)["tasks_updated"] << " still open and seen again, in " << (*r)["seconds"].get<double>() << " s\n";
+    std::cout << "month " << (*r)["month"].get<std::string>() << ": " << (*r)["members"]
+              << " members, " << (*r)["rules"] << " rules, " << (*r)["matches"] << " matches, "
+              << (*r)["tasks_created"] << " tasks created, " << (*r)["tasks_updated"]
+              << " still open and seen again, in " << (*r)["seconds"].get<double>() << " s\n";
     for (const auto& e : (*r)["rule_errors"]) {
-      std::cout << "  rule " << e["rule_id"] << " (" << e["name"].get<std::string>() << ") failed: " << e["message"].get<std::string>() << "\n";
+      std::cout << "  rule " << e["rule_id"] << " (" << e["name"].get<std::string>()
+                << ") failed: " << e["message"].get<std::string>() << "\n";
     }
     return (*r)["rule_errors"].empty() ? 0 : 2;
   });
-  auto* tick = engine->add_subcommand("tick", "Send reminders before task deadlines and escalate overdue tasks");
+  auto* tick = engine->add_subcommand(
+      "tick", "Send reminders before task deadlines and escalate overdue tasks");
   cli.add_db_option(tick);
   cli.on_run(tick, [&cli] {
     auto database = open_store(cli.db_url, 2);

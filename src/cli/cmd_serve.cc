@@ -20,7 +20,9 @@ namespace {
 std::filesystem::path default_web_dir(const std::string& argv0) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  for (fs::path p : {fs::path("web/dist"), fs::weakly_canonical(fs::path(argv0), ec).parent_path().parent_path() / "web/dist"}) {
+  for (fs::path p :
+       {fs::path("web/dist"),
+        fs::weakly_canonical(fs::path(argv0), ec).parent_path().parent_path() / "web/dist"}) {
     if (fs::exists(p / "index.html", ec)) return p;
   }
   return {};
@@ -56,14 +58,17 @@ int serve(const Cli& cli, const ServeOptions& o) {
   ao.web_dir = o.web_dir.empty() ? default_web_dir(cli.argv0) : std::filesystem::path(o.web_dir);
   ao.secure_cookie = o.secure_cookie;
   http::Api api(s, ao);
-  so.is_upload = [&api](std::string_view method, std::string_view path) { return api.is_upload(method, path); };
+  so.is_upload = [&api](std::string_view method, std::string_view path) {
+    return api.is_upload(method, path);
+  };
   http::Server server(so, [&api](http::Request& r) { return api.handle(r); });
   auto started = server.start();
   if (!started) return fail(started.error());
-  services::Scheduler scheduler(s, so.host + ":" + std::to_string(server.port()) + "/" + std::to_string(::getpid()));
+  services::Scheduler scheduler(
+      s, so.host + ":" + std::to_string(server.port()) + "/" + std::to_string(::getpid()));
   if (!o.no_scheduler) scheduler.start();
-  spdlog::info("KAM serving on http://{}:{} (store {}, web {})", so.host, server.port(), (*database)->describe(),
-               ao.web_dir.empty() ? "not built" : ao.web_dir.string());
+  spdlog::info("KAM serving on http://{}:{} (store {}, web {})", so.host, server.port(),
+               (*database)->describe(), ao.web_dir.empty() ? "not built" : ao.web_dir.string());
   std::cout << "KAM listening on http://" << so.host << ":" << server.port() << std::endl;
   server.run_until_signal();
   scheduler.stop();
@@ -78,11 +83,14 @@ void register_serve(Cli& cli) {
   auto* serve_cmd = cli.app.add_subcommand("serve", "Run the HTTP server (API and web front end)");
   cli.add_db_option(serve_cmd);
   serve_cmd->add_option("--listen", opts->listen, "HOST:PORT")->capture_default_str();
-  serve_cmd->add_option("--web", opts->web_dir, "directory of the built front end (default: web/dist)");
+  serve_cmd->add_option("--web", opts->web_dir,
+                        "directory of the built front end (default: web/dist)");
   serve_cmd->add_option("--io-threads", opts->io_threads, "socket threads (default: one per core)");
   serve_cmd->add_option("--workers", opts->workers, "request worker threads (default: 4 per core)");
-  serve_cmd->add_flag("--secure-cookie", opts->secure_cookie, "mark the session cookie Secure (behind TLS)");
-  serve_cmd->add_flag("--no-scheduler", opts->no_scheduler, "do not run reminders, the care calendar and engine catch-up here");
+  serve_cmd->add_flag("--secure-cookie", opts->secure_cookie,
+                      "mark the session cookie Secure (behind TLS)");
+  serve_cmd->add_flag("--no-scheduler", opts->no_scheduler,
+                      "do not run reminders, the care calendar and engine catch-up here");
   cli.on_run(serve_cmd, [&cli, opts] { return serve(cli, *opts); });
 }
 

@@ -51,14 +51,17 @@ int import_files(const Cli& cli, const ImportOptions& o) {
       continue;
     }
     const auto& j = *result;
-    std::cout << path << ": " << j["status"].get<std::string>() << " — " << j["message"].get<std::string>() << "\n";
+    std::cout << path << ": " << j["status"].get<std::string>() << " — "
+              << j["message"].get<std::string>() << "\n";
     for (const auto& i : j["issues"]) {
       std::cout << "  line " << i["line"].get<size_t>();
-      if (!i["column"].get<std::string>().empty()) std::cout << ", column " << i["column"].get<std::string>();
+      if (!i["column"].get<std::string>().empty())
+        std::cout << ", column " << i["column"].get<std::string>();
       std::cout << ": " << i["reason"].get<std::string>() << "\n";
     }
     if (j["issue_count"].get<int64_t>() > static_cast<int64_t>(j["issues"].size())) {
-      std::cout << "  … and " << (j["issue_count"].get<int64_t>() - static_cast<int64_t>(j["issues"].size()))
+      std::cout << "  … and "
+                << (j["issue_count"].get<int64_t>() - static_cast<int64_t>(j["issues"].size()))
                 << " more\n";
     }
     if (j["status"] != "succeeded") rc = 2;
@@ -66,9 +69,11 @@ int import_files(const Cli& cli, const ImportOptions& o) {
   return rc;
 }
 
-int run_value(const Cli& cli, const std::string& month, const std::string& from, const std::string& to) {
+int run_value(const Cli& cli, const std::string& month, const std::string& from,
+              const std::string& to) {
   int f = 0, t = 0;
-  for (auto [text, out, name] : {std::tuple{&month, &f, "month"}, std::tuple{&from, &f, "from"}, std::tuple{&to, &t, "to"}}) {
+  for (auto [text, out, name] : {std::tuple{&month, &f, "month"}, std::tuple{&from, &f, "from"},
+                                 std::tuple{&to, &t, "to"}}) {
     if (text->empty()) continue;
     auto m = domain::parse_month(*text);
     if (!m) return fail(Error::invalid(name, "must be a month YYYY-MM"));
@@ -89,20 +94,25 @@ int run_value(const Cli& cli, const std::string& month, const std::string& from,
 }  // namespace
 
 void register_usage(Cli& cli) {
-  auto* usage = cli.app.add_subcommand("usage", "Usage data from the billing and analytics systems");
+  auto* usage =
+      cli.app.add_subcommand("usage", "Usage data from the billing and analytics systems");
   usage->require_subcommand(1);
-  auto* imp = usage->add_subcommand("import", "Import usage files (CSV, UTF-8 or GBK); each file all rows or none");
+  auto* imp = usage->add_subcommand(
+      "import", "Import usage files (CSV, UTF-8 or GBK); each file all rows or none");
   auto io = std::make_shared<ImportOptions>();
   cli.add_db_option(imp);
   imp->add_option("files", io->files, "usage files")->required()->check(CLI::ExistingFile);
-  imp->add_flag("--allow-unknown", io->allow_unknown, "skip (and report) rows whose number is not in the archive");
+  imp->add_flag("--allow-unknown", io->allow_unknown,
+                "skip (and report) rows whose number is not in the archive");
   imp->add_flag("--no-compute", io->no_compute, "do not run the value computation afterwards");
   cli.on_run(imp, [&cli, io] { return import_files(cli, *io); });
 
   auto* value = cli.app.add_subcommand("value", "Value, grading and lifecycle");
   value->require_subcommand(1);
-  auto* run = value->add_subcommand("run", "Recompute value, grading and lifecycle for stored months");
-  auto month = std::make_shared<std::string>(), from = std::make_shared<std::string>(), to = std::make_shared<std::string>();
+  auto* run =
+      value->add_subcommand("run", "Recompute value, grading and lifecycle for stored months");
+  auto month = std::make_shared<std::string>(), from = std::make_shared<std::string>(),
+       to = std::make_shared<std::string>();
   cli.add_db_option(run);
   run->add_option("--month", *month, "one month YYYY-MM");
   run->add_option("--from", *from, "first month (default: the first stored)");

@@ -42,7 +42,8 @@ int main(int argc, char** argv) {
   cli.argv0 = argv[0];
   cli.app.require_subcommand(1);
   cli.app.fallthrough();  // global options (--log-level) may follow the subcommand
-  cli.app.add_option("--log-level", cli.log_level, "trace, debug, info, warn, error")->capture_default_str();
+  cli.app.add_option("--log-level", cli.log_level, "trace, debug, info, warn, error")
+      ->capture_default_str();
   kam::cli::register_serve(cli);
   kam::cli::register_admin(cli);
   kam::cli::register_churn(cli);

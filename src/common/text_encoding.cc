@@ -11,12 +11,16 @@ namespace kam::text {
 namespace {
 
 size_t line_of(std::string_view s, size_t offset) {
-  return 1 + static_cast<size_t>(std::count(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(std::min(offset, s.size())), '\n'));
+  return 1 +
+         static_cast<size_t>(std::count(
+             s.begin(), s.begin() + static_cast<std::ptrdiff_t>(std::min(offset, s.size())), '\n'));
 }
 
 }  // namespace
 
-const char* encoding_name(Encoding e) { return e == Encoding::kUtf8 ? "UTF-8" : "GB18030"; }
+const char* encoding_name(Encoding e) {
+  return e == Encoding::kUtf8 ? "UTF-8" : "GB18030";
+}
 
 bool valid_utf8(std::string_view s, size_t* bad_offset) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
@@ -62,8 +66,8 @@ bool valid_utf8(std::string_view s, size_t* bad_offset) {
       cp = (cp << 6) | (p[i + k] & 0x3F);
     }
     // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF)) {
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
+        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF)) {
       if (bad_offset) *bad_offset = i;
       return false;
     }
@@ -80,7 +84,8 @@ Result<std::string> to_utf8(std::string_view bytes, Encoding* detected) {
     return std::string(bytes);
   }
   iconv_t cd = iconv_open("UTF-8", "GB18030");
-  if (cd == reinterpret_cast<iconv_t>(-1)) return Error::internal("GB18030 decoding is not available (iconv)");
+  if (cd == reinterpret_cast<iconv_t>(-1))
+    return Error::internal("GB18030 decoding is not available (iconv)");
   std::unique_ptr<void, int (*)(iconv_t)> guard(cd, iconv_close);
   std::string out;
   out.resize(bytes.size() * 3 / 2 + 16);
@@ -99,9 +104,10 @@ Result<std::string> to_utf8(std::string_view bytes, Encoding* detected) {
       continue;
     }
     size_t at = static_cast<size_t>(in - bytes.data());
-    return Error::invalid("encoding", "the file is neither UTF-8 nor GBK/GB18030: undecodable bytes at line " +
-                                          std::to_string(line_of(bytes, at)) + " (byte " + std::to_string(at) +
-                                          "; first non-UTF-8 byte at " + std::to_string(bad) + ")");
+    return Error::invalid("encoding",
+                          "the file is neither UTF-8 nor GBK/GB18030: undecodable bytes at line " +
+                              std::to_string(line_of(bytes, at)) + " (byte " + std::to_string(at) +
+                              "; first non-UTF-8 byte at " + std::to_string(bad) + ")");
   }
   out.resize(static_cast<size_t>(dst - out.data()));
   if (detected) *detected = Encoding::kGb18030;

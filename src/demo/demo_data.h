@@ -34,7 +34,8 @@ struct DemoUsageSummary {
 
 // Writes `months` months of usage (ending last month) for the demo's members, with a story
 // per customer. Run after load_demo; the value computation is the caller's next step.
-Result<DemoUsageSummary> write_demo_usage(db::Database& db, const Clock& clock, uint64_t seed, int months = 24);
+Result<DemoUsageSummary> write_demo_usage(db::Database& db, const Clock& clock, uint64_t seed,
+                                          int months = 24);
 
 // Works through the alert tasks raised for `month` as managers would have: most closed with an
 // outcome, some in progress, some late. For the months before the newest.

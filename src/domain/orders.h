@@ -5,7 +5,6 @@
 // each role may grant per product line, who must approve beyond it), the step targets and
 // the duration statistics of the cycle-time reports. No I/O.
 
-#include "domain/one_of.h"
 #include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -13,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <vector>
+#include "domain/one_of.h"
 
 #include "common/result.h"
 #include "domain/roles.h"

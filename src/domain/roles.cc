@@ -6,8 +6,8 @@ namespace kam::domain {
 
 const std::vector<std::string>& role_names() {
   static const std::vector<std::string> names = {
-      "admin",        "supervisor", "account_manager", "phone_manager",
-      "service_agent", "analyst",   "merchant_staff",  "portal_user"};
+      "admin",         "supervisor", "account_manager", "phone_manager",
+      "service_agent", "analyst",    "merchant_staff",  "portal_user"};
   return names;
 }
 
@@ -19,7 +19,9 @@ std::optional<Role> parse_role(std::string_view name) {
   return std::nullopt;
 }
 
-std::string_view role_name(Role role) { return role_names()[static_cast<size_t>(role)]; }
+std::string_view role_name(Role role) {
+  return role_names()[static_cast<size_t>(role)];
+}
 
 bool has_perm(Role r, Perm p) {
   using enum Role;
@@ -29,13 +31,14 @@ bool has_perm(Role r, Perm p) {
       return r != kAnalyst;
     case Perm::kWorkOrderWork:
     case Perm::kSurveyWork:
-      return r == kAdmin || r == kSupervisor || r == kAccountManager || r == kPhoneManager || r == kServiceAgent;
+      return r == kAdmin || r == kSupervisor || r == kAccountManager || r == kPhoneManager ||
+             r == kServiceAgent;
     case Perm::kWorkOrderManage:
     case Perm::kSlaManage:
       return r == kAdmin || r == kSupervisor;
     case Perm::kSatisfactionRead:
-      return r == kAdmin || r == kSupervisor || r == kAccountManager || r == kPhoneManager || r == kServiceAgent ||
-             r == kAnalyst;
+      return r == kAdmin || r == kSupervisor || r == kAccountManager || r == kPhoneManager ||
+             r == kServiceAgent || r == kAnalyst;
     case Perm::kKnowledgeWrite:
       return r == kAdmin || r == kSupervisor || r == kServiceAgent || r == kAnalyst;
     case Perm::kArchiveRead:
@@ -76,27 +79,41 @@ bool has_perm(Role r, Perm p) {
     case Perm::kOrderConfigure:
       return r == kAdmin;
     case Perm::kAnalysisRead:
-      return r == kAdmin || r == kAnalyst || r == kSupervisor || r == kAccountManager || r == kPhoneManager;
+      return r == kAdmin || r == kAnalyst || r == kSupervisor || r == kAccountManager ||
+             r == kPhoneManager;
   }
   return false;
 }
 
 const std::vector<std::pair<Perm, const char*>>& perm_names() {
   static const std::vector<std::pair<Perm, const char*>> names = {
-      {Perm::kWorkOrderCreate, "workorder.create"}, {Perm::kWorkOrderWork, "workorder.work"},
-      {Perm::kWorkOrderManage, "workorder.manage"}, {Perm::kSlaManage, "sla.manage"},
-      {Perm::kSurveyWork, "survey.work"},           {Perm::kSatisfactionRead, "satisfaction.read"},
+      {Perm::kWorkOrderCreate, "workorder.create"},
+      {Perm::kWorkOrderWork, "workorder.work"},
+      {Perm::kWorkOrderManage, "workorder.manage"},
+      {Perm::kSlaManage, "sla.manage"},
+      {Perm::kSurveyWork, "survey.work"},
+      {Perm::kSatisfactionRead, "satisfaction.read"},
       {Perm::kKnowledgeWrite, "knowledge.write"},
-      {Perm::kArchiveRead, "archive.read"},       {Perm::kArchiveWrite, "archive.write"},
-      {Perm::kCustomerCreate, "customer.create"}, {Perm::kCustomerDelete, "customer.delete"},
-      {Perm::kContactWrite, "contact.write"},     {Perm::kHandover, "handover"},
-      {Perm::kUsersManage, "users.manage"},       {Perm::kAuditRead, "audit.read"},
-      {Perm::kSeePhone, "pii.phone"},             {Perm::kSeeIdNumber, "pii.id_number"},
-      {Perm::kUsageImport, "usage.import"},       {Perm::kValueConfigure, "value.configure"},
-      {Perm::kAnalysisRead, "analysis.read"},     {Perm::kChurnManage, "churn.manage"},
-      {Perm::kCareWork, "care.work"},             {Perm::kCareManage, "care.manage"},
-      {Perm::kTariffManage, "tariff.manage"},     {Perm::kProductManage, "product.manage"},
-      {Perm::kOrderWrite, "order.write"},         {Perm::kOrderApprove, "order.approve"},
+      {Perm::kArchiveRead, "archive.read"},
+      {Perm::kArchiveWrite, "archive.write"},
+      {Perm::kCustomerCreate, "customer.create"},
+      {Perm::kCustomerDelete, "customer.delete"},
+      {Perm::kContactWrite, "contact.write"},
+      {Perm::kHandover, "handover"},
+      {Perm::kUsersManage, "users.manage"},
+      {Perm::kAuditRead, "audit.read"},
+      {Perm::kSeePhone, "pii.phone"},
+      {Perm::kSeeIdNumber, "pii.id_number"},
+      {Perm::kUsageImport, "usage.import"},
+      {Perm::kValueConfigure, "value.configure"},
+      {Perm::kAnalysisRead, "analysis.read"},
+      {Perm::kChurnManage, "churn.manage"},
+      {Perm::kCareWork, "care.work"},
+      {Perm::kCareManage, "care.manage"},
+      {Perm::kTariffManage, "tariff.manage"},
+      {Perm::kProductManage, "product.manage"},
+      {Perm::kOrderWrite, "order.write"},
+      {Perm::kOrderApprove, "order.approve"},
       {Perm::kOrderConfigure, "order.configure"}};
   return names;
 }

@@ -25,8 +25,8 @@ std::optional<Role> parse_role(std::string_view name);
 std::string_view role_name(Role role);
 
 enum class Perm {
-  kArchiveRead,       // may read customers at all (within scope)
-  kArchiveWrite,      // profile, members, key persons, contracts, needs
+  kArchiveRead,   // may read customers at all (within scope)
+  kArchiveWrite,  // profile, members, key persons, contracts, needs
   kCustomerCreate,
   kCustomerDelete,
   kContactWrite,      // contact records
@@ -40,19 +40,19 @@ enum class Perm {
   kHandover,          // start and complete handovers
   kUsersManage,       // users, teams, regions
   kAuditRead,
-  kSeePhone,          // unmasked phone numbers
-  kSeeIdNumber,       // unmasked ID numbers
-  kUsageImport,       // import usage files, run the value computation
-  kValueConfigure,    // change the value, grading and lifecycle rules
-  kAnalysisRead,      // value analysis and reports (within the customer scope)
-  kChurnManage,       // train churn models and choose the current one
-  kCareWork,          // work care tasks (done / skipped) within the customer scope
-  kCareManage,        // generate care tasks, change the care and family-plan configuration
-  kTariffManage,      // maintain the tariff package catalogue
-  kProductManage,     // maintain the product catalogue (prices, subsidies, discounts allowed)
-  kOrderWrite,        // create and work orders of customers in scope (一站式受理)
-  kOrderApprove,      // decide discount approvals, up to the role's configured limits
-  kOrderConfigure,    // change the discount limits and the step targets
+  kSeePhone,        // unmasked phone numbers
+  kSeeIdNumber,     // unmasked ID numbers
+  kUsageImport,     // import usage files, run the value computation
+  kValueConfigure,  // change the value, grading and lifecycle rules
+  kAnalysisRead,    // value analysis and reports (within the customer scope)
+  kChurnManage,     // train churn models and choose the current one
+  kCareWork,        // work care tasks (done / skipped) within the customer scope
+  kCareManage,      // generate care tasks, change the care and family-plan configuration
+  kTariffManage,    // maintain the tariff package catalogue
+  kProductManage,   // maintain the product catalogue (prices, subsidies, discounts allowed)
+  kOrderWrite,      // create and work orders of customers in scope (一站式受理)
+  kOrderApprove,    // decide discount approvals, up to the role's configured limits
+  kOrderConfigure,  // change the discount limits and the step targets
 };
 
 bool has_perm(Role role, Perm perm);

@@ -11,7 +11,9 @@ const char* const kNames[kZoneCount] = {"none", "blue", "green", "yellow", "red"
 
 }  // namespace
 
-const char* zone_name(Zone z) { return kNames[static_cast<int>(z)]; }
+const char* zone_name(Zone z) {
+  return kNames[static_cast<int>(z)];
+}
 
 std::optional<Zone> parse_zone(std::string_view name) {
   for (int i = 0; i < kZoneCount; ++i) {
@@ -23,21 +25,28 @@ std::optional<Zone> parse_zone(std::string_view name) {
 ZoneConfig::ZoneConfig() {
   care_actions[static_cast<int>(Zone::kNone)] = "";
   care_actions[static_cast<int>(Zone::kBlue)] =
-      "外呼完善客户资料；开展生日及节日关怀、优惠活动告知及邀约、重大及突发事件关怀、积分清零提醒、协议到期提醒、缴费提醒";
+      "外呼完善客户资料；开展生日及节日关怀、优惠活动告知及邀约、重大及突发事件关怀、积分清零提醒、"
+      "协议到期提醒、缴费提醒";
   care_actions[static_cast<int>(Zone::kGreen)] =
-      "重点保有：外呼完善资料，按消费习惯推荐预存话费送话费（礼品、终端）等回馈，签订最低消费捆绑，提升到蓝色安全区";
+      "重点保有：外呼完善资料，按消费习惯推荐预存话费送话费（礼品、终端）等回馈，签订最低消费捆绑，"
+      "提升到蓝色安全区";
   care_actions[static_cast<int>(Zone::kYellow)] =
-      "外呼了解收入下降原因：资费敏感客户推荐合理资费及优惠叠加包；竞争对手分流客户须通过捆绑政策保有";
+      "外呼了解收入下降原因：资费敏感客户推荐合理资费及优惠叠加包；竞争对手分流客户须通过捆绑政策保"
+      "有";
   care_actions[static_cast<int>(Zone::kRed)] =
       "外呼了解主叫MOU下降原因和需求，推荐亲情号码、免费主叫时长叠加包等业务，释放主叫话务量";
   care_actions[static_cast<int>(Zone::kWhite)] =
-      "通过其他联系方式联系客户，了解离网原因和需求，可选存话费送话费、实物礼品、终端、网龄优惠等政策挽留";
+      "通过其他联系方式联系客户，了解离网原因和需求，可选存话费送话费、实物礼品、终端、网龄优惠等政"
+      "策挽留";
 }
 
 nlohmann::json ZoneConfig::to_json() const {
   nlohmann::json actions = nlohmann::json::object();
   for (int i = 1; i < kZoneCount; ++i) actions[kNames[i]] = care_actions[static_cast<size_t>(i)];
-  return {{"bill_a_fen", bill_a_fen}, {"mou_b", mou_b}, {"group_share", group_share}, {"care_actions", actions}};
+  return {{"bill_a_fen", bill_a_fen},
+          {"mou_b", mou_b},
+          {"group_share", group_share},
+          {"care_actions", actions}};
 }
 
 Result<ZoneConfig> ZoneConfig::from_json(const nlohmann::json& j) {
@@ -51,7 +60,8 @@ Result<ZoneConfig> ZoneConfig::from_json(const nlohmann::json& j) {
     if (!j.contains(key)) return {};
     const auto& v = j[key];
     if (!v.is_number_integer() || v.get<int64_t>() < lo || v.get<int64_t>() > hi) {
-      return Error::invalid(key, "must be a whole number between " + std::to_string(lo) + " and " + std::to_string(hi));
+      return Error::invalid(key, "must be a whole number between " + std::to_string(lo) + " and " +
+                                     std::to_string(hi));
     }
     out = v.get<int64_t>();
     return {};
@@ -70,7 +80,9 @@ Result<ZoneConfig> ZoneConfig::from_json(const nlohmann::json& j) {
     if (!a.is_object()) return Error::invalid("care_actions", "must map zone names to text");
     for (const auto& [k, v] : a.items()) {
       auto z = parse_zone(k);
-      if (!z || *z == Zone::kNone) return Error::invalid("care_actions." + k, "is not a zone (blue, green, yellow, red, white)");
+      if (!z || *z == Zone::kNone)
+        return Error::invalid("care_actions." + k,
+                              "is not a zone (blue, green, yellow, red, white)");
       if (!v.is_string() || v.get<std::string>().size() > 2000) {
         return Error::invalid("care_actions." + k, "must be text of at most 2000 bytes");
       }
@@ -102,7 +114,8 @@ Zone group_zone(const ZoneConfig& c, const std::array<int64_t, kZoneCount>& reve
   if (total <= 0) return Zone::kNone;
   // The most severe zone with a large enough share of the group's revenue.
   for (int z = kZoneCount - 1; z >= 1; --z) {
-    if (static_cast<double>(revenue[static_cast<size_t>(z)]) >= c.group_share * static_cast<double>(total)) {
+    if (static_cast<double>(revenue[static_cast<size_t>(z)]) >=
+        c.group_share * static_cast<double>(total)) {
       return static_cast<Zone>(z);
     }
   }

@@ -40,8 +40,8 @@ domain::MemberMonth month_of(const UsageFrame& f, int64_t row) {
 }
 
 // Zones of every row of `last`, given the month before; and each row's revenue weight.
-void zones_for(const domain::ZoneConfig& c, const UsageFrame& last, const UsageFrame& before, std::vector<int8_t>& zone,
-               std::vector<int64_t>& weight) {
+void zones_for(const domain::ZoneConfig& c, const UsageFrame& last, const UsageFrame& before,
+               std::vector<int8_t>& zone, std::vector<int64_t>& weight) {
   auto idx = align(last, before);
   zone.assign(last.size(), 0);
   weight.assign(last.size(), 0);
@@ -54,8 +54,9 @@ void zones_for(const domain::ZoneConfig& c, const UsageFrame& last, const UsageF
 }
 
 // Group zones from member zones: per position, members and weight by zone.
-void group_zones(const domain::ZoneConfig& c, const ArchiveSnapshot& a, const UsageFrame& f, const std::vector<int8_t>& zone,
-                 const std::vector<int64_t>& weight, std::vector<int8_t>& out,
+void group_zones(const domain::ZoneConfig& c, const ArchiveSnapshot& a, const UsageFrame& f,
+                 const std::vector<int8_t>& zone, const std::vector<int64_t>& weight,
+                 std::vector<int8_t>& out,
                  std::vector<std::array<int32_t, domain::kZoneCount>>* members) {
   size_t nc = a.customers.size();
   std::vector<std::array<int64_t, domain::kZoneCount>> revenue(nc);
@@ -101,8 +102,8 @@ int32_t code_of(const std::vector<std::string>& values, const std::string& v) {
 // Builds the columns a set of programs reads.
 class BatchBuilder {
  public:
-  BatchBuilder(const EngineInputs& in, const rules::Schema& ms, const rules::Schema& cs, const EngineOutput& out,
-               const std::vector<std::string>& industries)
+  BatchBuilder(const EngineInputs& in, const rules::Schema& ms, const rules::Schema& cs,
+               const EngineOutput& out, const std::vector<std::string>& industries)
       : in_(in), ms_(ms), cs_(cs), out_(out), industries_(industries) {
     const UsageFrame& f0 = in.frames[0];
     position_.resize(f0.size());
@@ -148,7 +149,8 @@ class BatchBuilder {
       if (k < in_.frames.size() && !in_.frames[k].col(UsageField::kStatus).empty()) {
         const auto& idx = aligned(k);
         const auto& col = in_.frames[k].col(UsageField::kStatus);
-        for (size_t r = 0; r < n; ++r) v[r] = idx[r] < 0 ? -1 : static_cast<int32_t>(col[static_cast<size_t>(idx[r])]);
+        for (size_t r = 0; r < n; ++r)
+          v[r] = idx[r] < 0 ? -1 : static_cast<int32_t>(col[static_cast<size_t>(idx[r])]);
       }
       members_.cat[i] = std::move(v);
       return;
@@ -156,7 +158,8 @@ class BatchBuilder {
     if (f.type == rules::Type::kCat) {  // customer attributes
       std::vector<int32_t> per_customer = customer_category(name);
       std::vector<int32_t> v(n, -1);
-      for (size_t r = 0; r < n; ++r) v[r] = position_[r] < 0 ? -1 : per_customer[static_cast<size_t>(position_[r])];
+      for (size_t r = 0; r < n; ++r)
+        v[r] = position_[r] < 0 ? -1 : per_customer[static_cast<size_t>(position_[r])];
       members_.cat[i] = std::move(v);
       return;
     }
@@ -165,8 +168,10 @@ class BatchBuilder {
       int64_t end = in_.ref_day - 1;
       for (size_t r = 0; r < n; ++r) {
         size_t id = static_cast<size_t>(f0.member_id[r]);
-        int32_t join = id < in_.archive.member_join_day.size() ? in_.archive.member_join_day[id] : INT32_MIN;
-        if (join != INT32_MIN && join <= end) v[r] = std::floor(static_cast<double>(end - join) / 30.4375);
+        int32_t join =
+            id < in_.archive.member_join_day.size() ? in_.archive.member_join_day[id] : INT32_MIN;
+        if (join != INT32_MIN && join <= end)
+          v[r] = std::floor(static_cast<double>(end - join) / 30.4375);
       }
     } else if (name == "key_member") {
       if (k < in_.frames.size() && in_.frames[k].size()) {
@@ -180,10 +185,12 @@ class BatchBuilder {
     } else if (name == "family_plan_candidate") {
       for (size_t r = 0; r < n; ++r) v[r] = r < in_.family_plan.size() ? in_.family_plan[r] : 0;
     } else if (name == "churn_score") {
-      for (size_t r = 0; r < n && r < in_.member_churn_score.size(); ++r) v[r] = in_.member_churn_score[r];
+      for (size_t r = 0; r < n && r < in_.member_churn_score.size(); ++r)
+        v[r] = in_.member_churn_score[r];
     } else {
       int fi = domain::usage_field_index(usage_name(name));
-      if (fi >= 0 && k < in_.frames.size() && !in_.frames[k].cols[static_cast<size_t>(fi)].empty()) {
+      if (fi >= 0 && k < in_.frames.size() &&
+          !in_.frames[k].cols[static_cast<size_t>(fi)].empty()) {
         const auto& spec = domain::usage_fields()[static_cast<size_t>(fi)];
         double scale = spec.kind == domain::UsageKind::kMoney ? 0.01 : 1.0;
         const auto& idx = aligned(k);
@@ -205,7 +212,8 @@ class BatchBuilder {
     size_t nc = a.customers.size();
     size_t k = static_cast<size_t>(i.offset - 1);
     const std::string& name = f.name;
-    const ValueMonth* vm = k < in_.values.size() && in_.values[k].present ? &in_.values[k] : nullptr;
+    const ValueMonth* vm =
+        k < in_.values.size() && in_.values[k].present ? &in_.values[k] : nullptr;
     if (f.type == rules::Type::kCat) {
       std::vector<int32_t> v(nc, -1);
       if (name == "zone") {
@@ -232,7 +240,8 @@ class BatchBuilder {
     if (name == "tenure_months") {
       for (size_t p = 0; p < nc; ++p) {
         int64_t join = a.customers[p].first_join_day;
-        if (join != INT64_MAX && join < in_.ref_day) v[p] = std::floor(static_cast<double>(in_.ref_day - 1 - join) / 30.4375);
+        if (join != INT64_MAX && join < in_.ref_day)
+          v[p] = std::floor(static_cast<double>(in_.ref_day - 1 - join) / 30.4375);
       }
     } else if (name == "contract_end") {
       for (size_t p = 0; p < nc; ++p) v[p] = day(a.customers[p].contract_end_day);
@@ -241,22 +250,36 @@ class BatchBuilder {
     } else if (name == "has_competitor") {
       for (size_t p = 0; p < nc; ++p) v[p] = a.customers[p].has_competitor;
     } else if (name == "churn_score") {
-      for (size_t p = 0; p < nc && p < in_.customer_churn_score.size(); ++p) v[p] = in_.customer_churn_score[p];
+      for (size_t p = 0; p < nc && p < in_.customer_churn_score.size(); ++p)
+        v[p] = in_.customer_churn_score[p];
     } else if (vm) {
       const std::vector<double>* src = nullptr;
-      if (name == "revenue") src = &vm->revenue;
-      else if (name == "margin") src = &vm->margin;
-      else if (name == "arrears") src = &vm->arrears;
-      else if (name == "mou") src = &vm->mou;
-      else if (name == "data_mb") src = &vm->data_mb;
-      else if (name == "members_total") src = &vm->members_total;
-      else if (name == "members_active") src = &vm->members_active;
-      else if (name == "members_key") src = &vm->members_key;
-      else if (name == "members_new") src = &vm->members_new;
-      else if (name == "members_churned") src = &vm->members_churned;
-      else if (name == "total_score") src = &vm->total_score;
-      else if (name == "rank") src = &vm->rank;
-      else if (name == "clv") src = &vm->clv;
+      if (name == "revenue")
+        src = &vm->revenue;
+      else if (name == "margin")
+        src = &vm->margin;
+      else if (name == "arrears")
+        src = &vm->arrears;
+      else if (name == "mou")
+        src = &vm->mou;
+      else if (name == "data_mb")
+        src = &vm->data_mb;
+      else if (name == "members_total")
+        src = &vm->members_total;
+      else if (name == "members_active")
+        src = &vm->members_active;
+      else if (name == "members_key")
+        src = &vm->members_key;
+      else if (name == "members_new")
+        src = &vm->members_new;
+      else if (name == "members_churned")
+        src = &vm->members_churned;
+      else if (name == "total_score")
+        src = &vm->total_score;
+      else if (name == "rank")
+        src = &vm->rank;
+      else if (name == "clv")
+        src = &vm->clv;
       if (src) v = *src;
     }
     customers_.num[i] = std::move(v);
@@ -279,7 +302,8 @@ class BatchBuilder {
       }
       return aligned_[0];
     }
-    if (aligned_[k].empty() && in_.frames[0].size()) aligned_[k] = align(in_.frames[0], in_.frames[k]);
+    if (aligned_[k].empty() && in_.frames[0].size())
+      aligned_[k] = align(in_.frames[0], in_.frames[k]);
     return aligned_[k];
   }
 
@@ -289,12 +313,18 @@ class BatchBuilder {
     const ValueMonth* vm = !in_.values.empty() && in_.values[0].present ? &in_.values[0] : nullptr;
     for (size_t p = 0; p < a.customers.size(); ++p) {
       const auto& c = a.customers[p];
-      if (name == "kind") v[p] = code_of({"group", "individual"}, c.kind);
-      else if (name == "org_type") v[p] = code_of(domain::org_types(), c.org_type);
-      else if (name == "industry") v[p] = code_of(industries_, c.industry);
-      else if (name == "status") v[p] = code_of(customer_status_values(), c.status);
-      else if (name == "tier" && vm) v[p] = vm->tier[p];
-      else if (name == "grade" && vm) v[p] = vm->grade[p];
+      if (name == "kind")
+        v[p] = code_of({"group", "individual"}, c.kind);
+      else if (name == "org_type")
+        v[p] = code_of(domain::org_types(), c.org_type);
+      else if (name == "industry")
+        v[p] = code_of(industries_, c.industry);
+      else if (name == "status")
+        v[p] = code_of(customer_status_values(), c.status);
+      else if (name == "tier" && vm)
+        v[p] = vm->tier[p];
+      else if (name == "grade" && vm)
+        v[p] = vm->grade[p];
     }
     return v;
   }
@@ -313,14 +343,15 @@ class BatchBuilder {
 }  // namespace
 
 void ValueMonth::resize(size_t n) {
-  for (auto* v : {&revenue, &margin, &arrears, &mou, &data_mb, &members_total, &members_active, &members_key, &members_new,
-                  &members_churned, &total_score, &rank, &clv}) {
+  for (auto* v : {&revenue, &margin, &arrears, &mou, &data_mb, &members_total, &members_active,
+                  &members_key, &members_new, &members_churned, &total_score, &rank, &clv}) {
     v->assign(n, kNaN);
   }
   for (auto* v : {&tier, &grade, &stage}) v->assign(n, -1);
 }
 
-Result<rules::Program> compile_rule(const std::string& level, const std::string& condition, const ArchiveSnapshot* archive) {
+Result<rules::Program> compile_rule(const std::string& level, const std::string& condition,
+                                    const ArchiveSnapshot* archive) {
   auto industries = industries_of(archive);
   rules::Schema ms = with_industries(member_rule_schema(), industries);
   if (level == "member") return rules::Program::compile(condition, ms);
@@ -338,7 +369,8 @@ EngineOutput run_engine(const EngineInputs& in, const std::vector<RuleSpec>& spe
   const UsageFrame& f2 = in.frames.size() > 2 ? in.frames[2] : empty;
   // Zones this month and the month before, for members and groups.
   zones_for(in.zones, f0, f1, out.member_zone, out.member_weight);
-  group_zones(in.zones, in.archive, f0, out.member_zone, out.member_weight, out.customer_zone, &out.customer_zone_members);
+  group_zones(in.zones, in.archive, f0, out.member_zone, out.member_weight, out.customer_zone,
+              &out.customer_zone_members);
   {
     std::vector<int8_t> z1;
     std::vector<int64_t> w1;
@@ -346,7 +378,8 @@ EngineOutput run_engine(const EngineInputs& in, const std::vector<RuleSpec>& spe
     group_zones(in.zones, in.archive, f1, z1, w1, out.customer_zone_prev, nullptr);
     auto idx = align(f0, f1);
     out.member_zone_prev.assign(f0.size(), -1);
-    for (size_t r = 0; r < f0.size(); ++r) out.member_zone_prev[r] = idx[r] < 0 ? -1 : z1[static_cast<size_t>(idx[r])];
+    for (size_t r = 0; r < f0.size(); ++r)
+      out.member_zone_prev[r] = idx[r] < 0 ? -1 : z1[static_cast<size_t>(idx[r])];
   }
 
   auto industries = industries_of(&in.archive);

@@ -17,19 +17,19 @@ namespace kam::engine {
 // One month of customer_value rows, by customer position (NaN / -1 where a customer has none).
 struct ValueMonth {
   bool present = false;
-  std::vector<double> revenue, margin, arrears, mou, data_mb, members_total, members_active, members_key, members_new,
-      members_churned, total_score, rank, clv;
+  std::vector<double> revenue, margin, arrears, mou, data_mb, members_total, members_active,
+      members_key, members_new, members_churned, total_score, rank, clv;
   std::vector<int32_t> tier, grade, stage;
   void resize(size_t n);
 };
 
 struct EngineInputs {
-  int month = 0;          // YYYYMM
-  int64_t ref_day = 0;    // days_to() counts from here: the first day after the month
+  int month = 0;        // YYYYMM
+  int64_t ref_day = 0;  // days_to() counts from here: the first day after the month
   ArchiveSnapshot archive;
   // frames[k]: usage of month - k (empty frame when not stored); at least 3.
   std::vector<UsageFrame> frames;
-  std::vector<ValueMonth> values;  // values[k]: customer_value of month - k
+  std::vector<ValueMonth> values;            // values[k]: customer_value of month - k
   std::vector<double> member_churn_score;    // by row of frames[0]; empty: unknown
   std::vector<uint8_t> family_plan;          // by row of frames[0]; empty: none
   std::vector<double> customer_churn_score;  // by position; empty: unknown
@@ -44,8 +44,8 @@ struct RuleSpec {
 };
 
 struct RuleMatch {
-  int32_t customer = 0;  // position in the archive snapshot
-  int32_t members = 0;   // matching members (member rules)
+  int32_t customer = 0;                 // position in the archive snapshot
+  int32_t members = 0;                  // matching members (member rules)
   std::vector<int64_t> sample_members;  // a few of them
 };
 
@@ -61,7 +61,7 @@ struct EngineOutput {
   std::vector<int8_t> customer_zone;     // by position; -1: no members this month
   std::vector<int8_t> customer_zone_prev;
   std::vector<std::array<int32_t, domain::kZoneCount>> customer_zone_members;  // members by zone
-  std::vector<int64_t> member_weight;    // revenue weight of each member in its group's zone
+  std::vector<int64_t> member_weight;  // revenue weight of each member in its group's zone
   std::vector<RuleResult> rules;
 };
 
@@ -69,6 +69,7 @@ EngineOutput run_engine(const EngineInputs& in, const std::vector<RuleSpec>& rul
 
 // Compiles a rule against the schemas of this archive (industries known to it). The preview
 // and the save path use this to check a condition before it is stored.
-Result<rules::Program> compile_rule(const std::string& level, const std::string& condition, const ArchiveSnapshot* archive);
+Result<rules::Program> compile_rule(const std::string& level, const std::string& condition,
+                                    const ArchiveSnapshot* archive);
 
 }  // namespace kam::engine

@@ -12,18 +12,22 @@ const std::vector<std::string>& tier_values() {
   return v;
 }
 const std::vector<std::string>& grade_values() {
-  static const std::vector<std::string> v = {"important", "extra_large", "ordinary", "small", "individual"};
+  static const std::vector<std::string> v = {"important", "extra_large", "ordinary", "small",
+                                             "individual"};
   return v;
 }
 const std::vector<std::string>& stage_values() {
-  static const std::vector<std::string> v = {"acquisition", "growth", "maturity", "decline", "churn"};
+  static const std::vector<std::string> v = {"acquisition", "growth", "maturity", "decline",
+                                             "churn"};
   return v;
 }
 const std::vector<std::string>& zone_values() {
   static const std::vector<std::string> v = {"none", "blue", "green", "yellow", "red", "white"};
   return v;
 }
-const std::vector<std::string>& customer_status_values() { return domain::customer_statuses(); }
+const std::vector<std::string>& customer_status_values() {
+  return domain::customer_statuses();
+}
 
 namespace {
 
@@ -40,7 +44,8 @@ FieldDef date(std::string name, std::string description) {
   f.date = true;
   return f;
 }
-FieldDef cat(std::string name, bool history, std::vector<std::string> values, std::string description, bool open = false) {
+FieldDef cat(std::string name, bool history, std::vector<std::string> values,
+             std::string description, bool open = false) {
   FieldDef f;
   f.name = std::move(name);
   f.type = Type::kCat;
@@ -66,8 +71,10 @@ FieldDef macro(std::string name, std::string definition, std::string description
 // Customer attributes every member rule can see too.
 void add_customer_attributes(std::vector<FieldDef>& f) {
   f.push_back(cat("tier", false, tier_values(), "the customer's value tier this month"));
-  f.push_back(cat("grade", false, grade_values(), "the customer's grade (important, extra_large, ordinary, small, individual)"));
-  f.push_back(cat("kind", false, {"group", "individual"}, "group customer or high-value individual"));
+  f.push_back(cat("grade", false, grade_values(),
+                  "the customer's grade (important, extra_large, ordinary, small, individual)"));
+  f.push_back(
+      cat("kind", false, {"group", "individual"}, "group customer or high-value individual"));
   f.push_back(cat("org_type", false, domain::org_types(), "organisation type of the group"));
   f.push_back(cat("industry", false, {}, "industry of the group (text as in the archive)", true));
 }
@@ -100,12 +107,18 @@ const rules::Schema& member_rule_schema() {
           f.history = true;
           return f;
         }(),
-        flag("family_plan_candidate", "calls one other-operator number often enough for the family plan"),
-        num("churn_score", false, "churn propensity 0..1 from the current model (unknown without one)"),
-        macro("bill_drop_pct", "(bill[-2] - bill[-1]) / bill[-2] * 100", "bill drop against the month before, %"),
-        macro("mou_drop_pct", "(mou[-2] - mou[-1]) / mou[-2] * 100", "MOU drop against the month before, %"),
-        macro("data_drop_pct", "(data_mb[-2] - data_mb[-1]) / data_mb[-2] * 100", "data drop against the month before, %"),
-        macro("bill_vs_package_pct", "bill[-1] / package_fee[-1] * 100", "bill as a share of the package fee, %"),
+        flag("family_plan_candidate",
+             "calls one other-operator number often enough for the family plan"),
+        num("churn_score", false,
+            "churn propensity 0..1 from the current model (unknown without one)"),
+        macro("bill_drop_pct", "(bill[-2] - bill[-1]) / bill[-2] * 100",
+              "bill drop against the month before, %"),
+        macro("mou_drop_pct", "(mou[-2] - mou[-1]) / mou[-2] * 100",
+              "MOU drop against the month before, %"),
+        macro("data_drop_pct", "(data_mb[-2] - data_mb[-1]) / data_mb[-2] * 100",
+              "data drop against the month before, %"),
+        macro("bill_vs_package_pct", "bill[-1] / package_fee[-1] * 100",
+              "bill as a share of the package fee, %"),
     };
     add_customer_attributes(m.fields);
     return m;
@@ -145,9 +158,12 @@ const rules::Schema& customer_rule_schema() {
         date("contract_end", "end date of the customer's nearest active contract"),
         date("competitor_bundle_end", "end date of the nearest competitor bundle the customer has"),
         flag("has_competitor", "another operator serves the customer"),
-        num("churn_score", false, "churn propensity 0..1 (the customer's, or its highest member's)"),
-        macro("revenue_drop_pct", "(revenue[-2] - revenue[-1]) / revenue[-2] * 100", "revenue drop against the month before, %"),
-        macro("active_members_drop_pct", "(members_active[-2] - members_active[-1]) / members_active[-2] * 100",
+        num("churn_score", false,
+            "churn propensity 0..1 (the customer's, or its highest member's)"),
+        macro("revenue_drop_pct", "(revenue[-2] - revenue[-1]) / revenue[-2] * 100",
+              "revenue drop against the month before, %"),
+        macro("active_members_drop_pct",
+              "(members_active[-2] - members_active[-1]) / members_active[-2] * 100",
               "drop in active members against the month before, %"),
     };
     return c;

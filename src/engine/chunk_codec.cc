@@ -61,7 +61,8 @@ void pack(const int64_t* v, size_t n, int64_t base, bool nulls, std::string& out
     if (nulls && v[i] == domain::kNoDate) {
       dst[i] = 0;
     } else {
-      dst[i] = static_cast<U>(static_cast<uint64_t>(v[i]) - static_cast<uint64_t>(base) + (nulls ? 1 : 0));
+      dst[i] = static_cast<U>(static_cast<uint64_t>(v[i]) - static_cast<uint64_t>(base) +
+                              (nulls ? 1 : 0));
     }
   }
 }
@@ -78,7 +79,8 @@ U load(const char* p) {
 template <class U>
 void unpack(const char* src, size_t n, int64_t base, bool nulls, int64_t* out) {
   if (!nulls) {
-    for (size_t i = 0; i < n; ++i) out[i] = static_cast<int64_t>(static_cast<uint64_t>(base) + load<U>(src + i * sizeof(U)));
+    for (size_t i = 0; i < n; ++i)
+      out[i] = static_cast<int64_t>(static_cast<uint64_t>(base) + load<U>(src + i * sizeof(U)));
     return;
   }
   for (size_t i = 0; i < n; ++i) {
@@ -103,11 +105,20 @@ void encode_column(uint16_t id, const int64_t* v, size_t n, std::string& out) {
   uint8_t width = width_for(range);
   std::string raw;
   switch (width) {
-    case 1: pack<uint8_t>(v, n, lo, nulls, raw); break;
-    case 2: pack<uint16_t>(v, n, lo, nulls, raw); break;
-    case 4: pack<uint32_t>(v, n, lo, nulls, raw); break;
-    case 8: pack<uint64_t>(v, n, lo, nulls, raw); break;
-    default: break;
+    case 1:
+      pack<uint8_t>(v, n, lo, nulls, raw);
+      break;
+    case 2:
+      pack<uint16_t>(v, n, lo, nulls, raw);
+      break;
+    case 4:
+      pack<uint32_t>(v, n, lo, nulls, raw);
+      break;
+    case 8:
+      pack<uint64_t>(v, n, lo, nulls, raw);
+      break;
+    default:
+      break;
   }
   uint8_t flags = nulls ? kHasNull : 0;
   std::string stored;
@@ -152,20 +163,24 @@ std::string encode_chunk(const UsageFrame& f, size_t begin, size_t end) {
 
 Result<size_t> chunk_rows(std::string_view blob) {
   Cursor c{blob};
-  if (c.take(4) != std::string_view(kMagic, 4)) return Error::internal("damaged usage chunk: bad magic");
+  if (c.take(4) != std::string_view(kMagic, 4))
+    return Error::internal("damaged usage chunk: bad magic");
   uint32_t n = c.get<uint32_t>();
   if (!c.ok || n > 1'000'000) return Error::internal("damaged usage chunk: bad header");
   return static_cast<size_t>(n);
 }
 
 Status decode_chunk_into(std::string_view blob, const FieldMask& want, UsageFrame& out, size_t at) {
-  auto damaged = [](const std::string& why) { return Error::internal("damaged usage chunk: " + why); };
+  auto damaged = [](const std::string& why) {
+    return Error::internal("damaged usage chunk: " + why);
+  };
   Cursor c{blob};
   if (c.take(4) != std::string_view(kMagic, 4)) return damaged("bad magic");
   uint32_t n = c.get<uint32_t>();
   uint16_t ncols = c.get<uint16_t>();
   if (!c.ok || n > 1'000'000) return damaged("bad header");
-  if (out.member_id.size() < at + n || out.customer_id.size() < at + n) return damaged("more rows than announced");
+  if (out.member_id.size() < at + n || out.customer_id.size() < at + n)
+    return damaged("more rows than announced");
   const auto& specs = domain::usage_fields();
   std::string scratch;
   bool have_member = false, have_customer = false;
@@ -186,11 +201,13 @@ Status decode_chunk_into(std::string_view blob, const FieldMask& want, UsageFram
       have_customer = true;
     } else {
       int idx = domain::usage_field_index(static_cast<domain::UsageField>(id));
-      if (idx < 0 || !want.test(static_cast<size_t>(idx))) continue;  // unknown (newer) or unwanted field
+      if (idx < 0 || !want.test(static_cast<size_t>(idx)))
+        continue;  // unknown (newer) or unwanted field
       dst = &out.cols[static_cast<size_t>(idx)];
       seen.set(static_cast<size_t>(idx));
     }
-    if (width != 0 && width != 1 && width != 2 && width != 4 && width != 8) return damaged("bad width");
+    if (width != 0 && width != 1 && width != 2 && width != 4 && width != 8)
+      return damaged("bad width");
     if (raw_len != static_cast<uint64_t>(n) * width) return damaged("bad column length");
     if (dst->size() < at + n) return damaged("more rows than announced");
     const char* src = body.data();
@@ -205,11 +222,21 @@ Status decode_chunk_into(std::string_view blob, const FieldMask& want, UsageFram
     int64_t* o = dst->data() + at;
     bool nulls = flags & kHasNull;
     switch (width) {
-      case 0: std::fill(o, o + n, nulls ? domain::kNoDate : base); break;
-      case 1: unpack<uint8_t>(src, n, base, nulls, o); break;
-      case 2: unpack<uint16_t>(src, n, base, nulls, o); break;
-      case 4: unpack<uint32_t>(src, n, base, nulls, o); break;
-      case 8: unpack<uint64_t>(src, n, base, nulls, o); break;
+      case 0:
+        std::fill(o, o + n, nulls ? domain::kNoDate : base);
+        break;
+      case 1:
+        unpack<uint8_t>(src, n, base, nulls, o);
+        break;
+      case 2:
+        unpack<uint16_t>(src, n, base, nulls, o);
+        break;
+      case 4:
+        unpack<uint32_t>(src, n, base, nulls, o);
+        break;
+      case 8:
+        unpack<uint64_t>(src, n, base, nulls, o);
+        break;
     }
   }
   if (!have_member || !have_customer) return damaged("no member ids");
@@ -218,7 +245,8 @@ Status decode_chunk_into(std::string_view blob, const FieldMask& want, UsageFram
     if (want.test(i) && !seen.test(i)) {
       auto& col = out.cols[i];
       if (col.size() < at + n) return damaged("more rows than announced");
-      std::fill(col.begin() + static_cast<std::ptrdiff_t>(at), col.begin() + static_cast<std::ptrdiff_t>(at + n),
+      std::fill(col.begin() + static_cast<std::ptrdiff_t>(at),
+                col.begin() + static_cast<std::ptrdiff_t>(at + n),
                 specs[i].kind == domain::UsageKind::kDate ? domain::kNoDate : 0);
     }
   }

@@ -120,9 +120,15 @@ struct Arith : Node {
     const double* y = kids[1]->num(c, b, n);
     double* o = c.nbuf(id);
     switch (op) {
-      case '+': for (size_t i = 0; i < n; ++i) o[i] = x[i] + y[i]; break;
-      case '-': for (size_t i = 0; i < n; ++i) o[i] = x[i] - y[i]; break;
-      case '*': for (size_t i = 0; i < n; ++i) o[i] = x[i] * y[i]; break;
+      case '+':
+        for (size_t i = 0; i < n; ++i) o[i] = x[i] + y[i];
+        break;
+      case '-':
+        for (size_t i = 0; i < n; ++i) o[i] = x[i] - y[i];
+        break;
+      case '*':
+        for (size_t i = 0; i < n; ++i) o[i] = x[i] * y[i];
+        break;
       default:  // division by zero is "unknown", never infinite
         for (size_t i = 0; i < n; ++i) o[i] = y[i] == 0 ? kNaN : x[i] / y[i];
     }
@@ -154,7 +160,9 @@ struct Func : Node {
       const double* y = kids[1]->num(c, b, n);
       bool mn = name == "min";
       for (size_t i = 0; i < n; ++i) {
-        o[i] = std::isnan(x[i]) || std::isnan(y[i]) ? kNaN : mn ? std::min(x[i], y[i]) : std::max(x[i], y[i]);
+        o[i] = std::isnan(x[i]) || std::isnan(y[i]) ? kNaN
+               : mn                                 ? std::min(x[i], y[i])
+                                                    : std::max(x[i], y[i]);
       }
     }
     return o;
@@ -183,12 +191,18 @@ struct CmpNum : Node {
     const double* y = kids[1]->num(c, b, n);
     uint8_t* o = c.bbuf(id);
     // Comparisons with an unknown value (NaN) are false, as in SQL.
-    if (op == "<") for (size_t i = 0; i < n; ++i) o[i] = x[i] < y[i];
-    else if (op == "<=") for (size_t i = 0; i < n; ++i) o[i] = x[i] <= y[i];
-    else if (op == ">") for (size_t i = 0; i < n; ++i) o[i] = x[i] > y[i];
-    else if (op == ">=") for (size_t i = 0; i < n; ++i) o[i] = x[i] >= y[i];
-    else if (op == "==") for (size_t i = 0; i < n; ++i) o[i] = x[i] == y[i];
-    else for (size_t i = 0; i < n; ++i) o[i] = !std::isnan(x[i]) && !std::isnan(y[i]) && x[i] != y[i];
+    if (op == "<")
+      for (size_t i = 0; i < n; ++i) o[i] = x[i] < y[i];
+    else if (op == "<=")
+      for (size_t i = 0; i < n; ++i) o[i] = x[i] <= y[i];
+    else if (op == ">")
+      for (size_t i = 0; i < n; ++i) o[i] = x[i] > y[i];
+    else if (op == ">=")
+      for (size_t i = 0; i < n; ++i) o[i] = x[i] >= y[i];
+    else if (op == "==")
+      for (size_t i = 0; i < n; ++i) o[i] = x[i] == y[i];
+    else
+      for (size_t i = 0; i < n; ++i) o[i] = !std::isnan(x[i]) && !std::isnan(y[i]) && x[i] != y[i];
     return o;
   }
 };
@@ -244,8 +258,10 @@ struct Logic : Node {
     const uint8_t* x = kids[0]->truth(c, b, n);
     const uint8_t* y = kids[1]->truth(c, b, n);
     uint8_t* o = c.bbuf(id);
-    if (is_and) for (size_t i = 0; i < n; ++i) o[i] = x[i] & y[i];
-    else for (size_t i = 0; i < n; ++i) o[i] = x[i] | y[i];
+    if (is_and)
+      for (size_t i = 0; i < n; ++i) o[i] = x[i] & y[i];
+    else
+      for (size_t i = 0; i < n; ++i) o[i] = x[i] | y[i];
     return o;
   }
 };
@@ -260,7 +276,9 @@ struct Not : Node {
   }
 };
 
-const char* type_name(Type t) { return t == Type::kNum ? "a number" : t == Type::kBool ? "a condition" : "a category"; }
+const char* type_name(Type t) {
+  return t == Type::kNum ? "a number" : t == Type::kBool ? "a condition" : "a category";
+}
 
 // Edit distance, for "did you mean".
 size_t distance(const std::string& a, const std::string& b) {
@@ -269,7 +287,8 @@ size_t distance(const std::string& a, const std::string& b) {
   for (size_t i = 1; i <= a.size(); ++i) {
     cur[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      cur[j] =
+          std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
     }
     std::swap(prev, cur);
   }
@@ -296,11 +315,16 @@ class Compiler {
 
   Result<NodePtr> compile(const Ast& a, const Schema& s, int shift, bool in_aggregate, int& ids) {
     switch (a.kind) {
-      case AstKind::kNumber: return finish(std::make_unique<NumConst>(a.number), ids);
-      case AstKind::kBool: return finish(std::make_unique<BoolConst>(a.number != 0), ids);
+      case AstKind::kNumber:
+        return finish(std::make_unique<NumConst>(a.number), ids);
+      case AstKind::kBool:
+        return finish(std::make_unique<BoolConst>(a.number != 0), ids);
       case AstKind::kString:
-        return error(a, "text '" + a.text + "' can only be compared with a category field (e.g. status == \"suspended\")");
-      case AstKind::kField: return field(a, s, shift, in_aggregate, ids);
+        return error(
+            a, "text '" + a.text +
+                   "' can only be compared with a category field (e.g. status == \"suspended\")");
+      case AstKind::kField:
+        return field(a, s, shift, in_aggregate, ids);
       case AstKind::kUnary: {
         KAM_TRY(inner, compile(*a.args[0], s, shift, in_aggregate, ids));
         if (a.text == "-") {
@@ -314,9 +338,12 @@ class Compiler {
         n->kids.push_back(std::move(inner));
         return finish(std::move(n), ids);
       }
-      case AstKind::kBinary: return binary(a, s, shift, in_aggregate, ids);
-      case AstKind::kIn: return in_list(a, s, shift, in_aggregate, ids);
-      case AstKind::kCall: return call(a, s, shift, in_aggregate, ids);
+      case AstKind::kBinary:
+        return binary(a, s, shift, in_aggregate, ids);
+      case AstKind::kIn:
+        return in_list(a, s, shift, in_aggregate, ids);
+      case AstKind::kCall:
+        return call(a, s, shift, in_aggregate, ids);
     }
     return error(a, "unexpected expression");
   }
@@ -344,14 +371,16 @@ class Compiler {
         if (d < bd) bd = d, best = x.name;
       }
       std::string where = s.level == "customer" ? " for customers" : " for members";
-      return error(a, "unknown field '" + a.text + "'" + where + (best.empty() ? "" : " (did you mean " + best + "?)"));
+      return error(a, "unknown field '" + a.text + "'" + where +
+                          (best.empty() ? "" : " (did you mean " + best + "?)"));
     }
     if (a.explicit_offset && !f->history && f->macro.empty()) {
       return error(a, f->name + " has no monthly history: write it without [-k]");
     }
     int offset = a.offset + shift;
     if (offset > s.max_history) {
-      return error(a, "at most " + std::to_string(s.max_history) + " months back: [-" + std::to_string(s.max_history) + "]");
+      return error(a, "at most " + std::to_string(s.max_history) + " months back: [-" +
+                          std::to_string(s.max_history) + "]");
     }
     if (!f->macro.empty()) {
       // A field defined in the language: compile its definition shifted to this offset.
@@ -411,7 +440,9 @@ class Compiler {
       KAM_TRY(col, compile(*lhs, s, shift, agg, ids));
       const FieldDef* f = cat_field(*lhs, s);
       if (col->type != Type::kCat || !f) {
-        return error(*rhs, "text '" + rhs->text + "' can only be compared with a category field (status, zone, tier …)");
+        return error(*rhs,
+                     "text '" + rhs->text +
+                         "' can only be compared with a category field (status, zone, tier …)");
       }
       if (op != "==" && op != "!=") return error(a, "text can only be compared with == or !=");
       KAM_TRY(code, category_code(*rhs, *f));
@@ -424,10 +455,13 @@ class Compiler {
     KAM_TRY(l, compile(*lhs, s, shift, agg, ids));
     KAM_TRY(r, compile(*rhs, s, shift, agg, ids));
     if (cmp && l->type == Type::kCat && r->type == Type::kCat) {
-      if (op != "==" && op != "!=") return error(a, "categories can only be compared with == or !=");
+      if (op != "==" && op != "!=")
+        return error(a, "categories can only be compared with == or !=");
       const FieldDef* fl = cat_field(*lhs, s);
       const FieldDef* fr = cat_field(*rhs, s);
-      if (!fl || !fr || fl->name != fr->name) return error(a, "only a field with itself in another month can be compared (zone == zone[-2])");
+      if (!fl || !fr || fl->name != fr->name)
+        return error(
+            a, "only a field with itself in another month can be compared (zone == zone[-2])");
       auto n = std::make_unique<CatCmp>(op == "==");
       n->kids.push_back(std::move(l));
       n->kids.push_back(std::move(r));
@@ -454,7 +488,8 @@ class Compiler {
       if (!f) return error(*a.args[0], "'in' needs a category field or a number");
       auto n = std::make_unique<CatIn>();
       for (size_t i = 1; i < a.args.size(); ++i) {
-        if (a.args[i]->kind != AstKind::kString) return error(*a.args[i], "the values of " + f->name + " are text in quotes");
+        if (a.args[i]->kind != AstKind::kString)
+          return error(*a.args[i], "the values of " + f->name + " are text in quotes");
         KAM_TRY(code, category_code(*a.args[i], *f));
         n->codes.push_back(code);
       }
@@ -465,7 +500,8 @@ class Compiler {
     KAM_CHECK(expect(*a.args[0], *col, Type::kNum, "'in'"));
     auto n = std::make_unique<NumIn>();
     for (size_t i = 1; i < a.args.size(); ++i) {
-      if (a.args[i]->kind != AstKind::kNumber) return error(*a.args[i], "expected a number in the list");
+      if (a.args[i]->kind != AstKind::kNumber)
+        return error(*a.args[i], "expected a number in the list");
       n->values.push_back(a.args[i]->number);
     }
     n->negate = a.negate;
@@ -480,18 +516,21 @@ class Compiler {
       return error(a, f + "() takes " + std::to_string(n) + (n == 1 ? " argument" : " arguments"));
     };
     static const std::map<std::string, Aggregate::Kind> aggs = {
-        {"share_of_members", Aggregate::kShare}, {"count_members", Aggregate::kCount}, {"any_member", Aggregate::kAny},
-        {"sum_members", Aggregate::kSum},        {"avg_members", Aggregate::kAvg},     {"max_members", Aggregate::kMax},
+        {"share_of_members", Aggregate::kShare}, {"count_members", Aggregate::kCount},
+        {"any_member", Aggregate::kAny},         {"sum_members", Aggregate::kSum},
+        {"avg_members", Aggregate::kAvg},        {"max_members", Aggregate::kMax},
         {"min_members", Aggregate::kMin}};
     if (auto it = aggs.find(f); it != aggs.end()) {
       KAM_CHECK(arity(1));
-      if (!s.members) return error(a, f + "() is for customer rules: member rules already look at one member");
+      if (!s.members)
+        return error(a, f + "() is for customer rules: member rules already look at one member");
       if (agg) return error(a, f + "() cannot be nested in another member aggregate");
       auto ag = std::make_unique<Aggregate>();
       ag->kind = it->second;
       int member_ids = 0;
       KAM_TRY(inner, compile(*a.args[0], *s.members, shift, true, member_ids));
-      bool wants_bool = ag->kind == Aggregate::kShare || ag->kind == Aggregate::kCount || ag->kind == Aggregate::kAny;
+      bool wants_bool = ag->kind == Aggregate::kShare || ag->kind == Aggregate::kCount ||
+                        ag->kind == Aggregate::kAny;
       KAM_CHECK(expect(*a.args[0], *inner, wants_bool ? Type::kBool : Type::kNum, f + "()"));
       ag->expr = std::move(inner);
       ag->nodes = member_ids;
@@ -499,14 +538,16 @@ class Compiler {
       p_.aggregates_.push_back(std::move(ag));
       Input in{-1 - slot, 1};
       p_.inputs_.insert(in);
-      NodePtr n = ag_kind_bool(it->second) ? NodePtr(std::make_unique<BoolColumn>(in)) : NodePtr(std::make_unique<NumColumn>(in));
+      NodePtr n = ag_kind_bool(it->second) ? NodePtr(std::make_unique<BoolColumn>(in))
+                                           : NodePtr(std::make_unique<NumColumn>(in));
       return finish(std::move(n), ids);
     }
     if (f == "days_to") {
       KAM_CHECK(arity(1));
       const Ast& arg = *a.args[0];
       const FieldDef* fd = arg.kind == AstKind::kField ? s.find(arg.text) : nullptr;
-      if (!fd || !fd->date) return error(arg, "days_to() needs a date field (contract_end, points_expiry …)");
+      if (!fd || !fd->date)
+        return error(arg, "days_to() needs a date field (contract_end, points_expiry …)");
       KAM_TRY(d, compile(arg, s, shift, agg, ids));
       auto n = std::make_unique<DaysTo>();
       n->kids.push_back(std::move(d));
@@ -522,10 +563,13 @@ class Compiler {
       }
       return finish(std::move(n), ids);
     }
-    return error(a, "unknown function " + f + "() — days_to, abs, round, min, max" +
-                        std::string(s.members ? ", share_of_members, count_members, any_member, sum_members, avg_members, "
-                                                "max_members, min_members"
-                                              : ""));
+    return error(
+        a, "unknown function " + f + "() — days_to, abs, round, min, max" +
+               std::string(
+                   s.members
+                       ? ", share_of_members, count_members, any_member, sum_members, avg_members, "
+                         "max_members, min_members"
+                       : ""));
   }
 
   static bool ag_kind_bool(Aggregate::Kind k) { return k == Aggregate::kAny; }
@@ -546,7 +590,9 @@ Result<Program> Program::compile(std::string_view text, const Schema& schema) {
   int ids = 0;
   KAM_TRY(root, c.compile(*ast, schema, 0, false, ids));
   if (root->type != Type::kBool) {
-    return syntax_error(text, 0, "a rule needs a condition (true or false), this is " + std::string(type_name(root->type)));
+    return syntax_error(
+        text, 0,
+        "a rule needs a condition (true or false), this is " + std::string(type_name(root->type)));
   }
   p.root_ = std::move(root);
   p.nodes_ = ids;
@@ -555,7 +601,8 @@ Result<Program> Program::compile(std::string_view text, const Schema& schema) {
 
 namespace {
 
-void run_chunks(const Node& root, size_t rows, const std::function<void(size_t, size_t, const Node&)>& sink) {
+void run_chunks(const Node& root, size_t rows,
+                const std::function<void(size_t, size_t, const Node&)>& sink) {
   for (size_t b = 0; b < rows; b += kChunk) sink(b, std::min(kChunk, rows - b), root);
 }
 
@@ -577,7 +624,8 @@ Status Program::evaluate(const Batch& batch, std::vector<uint8_t>& out, const Ba
   const Batch* b = &batch;
   Batch with_aggregates;
   if (!aggregates_.empty()) {
-    if (!members || !member_customer) return Error::internal("member aggregates need the member batch");
+    if (!members || !member_customer)
+      return Error::internal("member aggregates need the member batch");
     with_aggregates.rows = batch.rows;
     with_aggregates.ref_day = batch.ref_day;
     with_aggregates.base = &batch;
@@ -605,19 +653,29 @@ Status Program::evaluate(const Batch& batch, std::vector<uint8_t>& out, const Ba
           int32_t cu = owner[from + i];
           if (cu < 0 || std::isnan(v[i])) continue;
           double& a = acc[static_cast<size_t>(cu)];
-          if (ag.kind == Aggregate::kMax) a = std::isnan(a) ? v[i] : std::max(a, v[i]);
-          else if (ag.kind == Aggregate::kMin) a = std::isnan(a) ? v[i] : std::min(a, v[i]);
-          else a += v[i];
+          if (ag.kind == Aggregate::kMax)
+            a = std::isnan(a) ? v[i] : std::max(a, v[i]);
+          else if (ag.kind == Aggregate::kMin)
+            a = std::isnan(a) ? v[i] : std::min(a, v[i]);
+          else
+            a += v[i];
           cnt[static_cast<size_t>(cu)] += 1;
         }
       });
       std::vector<double> result(batch.rows);
       for (size_t r = 0; r < batch.rows; ++r) {
         switch (ag.kind) {
-          case Aggregate::kShare: result[r] = cnt[r] > 0 ? acc[r] / cnt[r] : kNaN; break;
-          case Aggregate::kAvg: result[r] = cnt[r] > 0 ? acc[r] / cnt[r] : kNaN; break;
-          case Aggregate::kAny: result[r] = acc[r] > 0 ? 1 : 0; break;
-          default: result[r] = acc[r];
+          case Aggregate::kShare:
+            result[r] = cnt[r] > 0 ? acc[r] / cnt[r] : kNaN;
+            break;
+          case Aggregate::kAvg:
+            result[r] = cnt[r] > 0 ? acc[r] / cnt[r] : kNaN;
+            break;
+          case Aggregate::kAny:
+            result[r] = acc[r] > 0 ? 1 : 0;
+            break;
+          default:
+            result[r] = acc[r];
         }
       }
       with_aggregates.num[Input{-1 - static_cast<int>(slot), 1}] = std::move(result);

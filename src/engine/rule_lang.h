@@ -27,8 +27,9 @@ struct FieldDef {
   bool history = false;                 // may be read at [-k] for earlier months
   bool date = false;                    // days since 1970: only for days_to() and comparisons
   std::vector<std::string> categories;  // kCat: the values (a value's code is its index)
-  bool open_categories = false;         // kCat: other values may occur (industry): no error for unknown literals
-  std::string macro;                    // defined in the language itself, in terms of [-1] and [-2]
+  bool open_categories =
+      false;          // kCat: other values may occur (industry): no error for unknown literals
+  std::string macro;  // defined in the language itself, in terms of [-1] and [-2]
   std::string description;
 };
 
@@ -58,7 +59,7 @@ struct Batch {
   size_t rows = 0;
   std::map<Input, std::vector<double>> num;
   std::map<Input, std::vector<int32_t>> cat;
-  int64_t ref_day = 0;         // days_to() counts from this day (days since 1970)
+  int64_t ref_day = 0;          // days_to() counts from this day (days since 1970)
   const Batch* base = nullptr;  // columns not found here are looked up there (same rows)
   const std::vector<double>* find_num(const Input& in) const {
     auto it = num.find(in);

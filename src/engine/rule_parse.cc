@@ -18,8 +18,12 @@ size_t char_pos(std::string_view text, size_t at) {
   return n;
 }
 
-bool ident_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-bool ident_char(char c) { return ident_start(c) || (c >= '0' && c <= '9'); }
+bool ident_start(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+bool ident_char(char c) {
+  return ident_start(c) || (c >= '0' && c <= '9');
+}
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -30,7 +34,8 @@ std::string lower(std::string_view s) {
 }  // namespace
 
 Error syntax_error(std::string_view text, size_t at, const std::string& message) {
-  return Error::invalid("condition", "at position " + std::to_string(char_pos(text, at)) + ": " + message);
+  return Error::invalid("condition",
+                        "at position " + std::to_string(char_pos(text, at)) + ": " + message);
 }
 
 Result<std::vector<Token>> tokenize(std::string_view s) {
@@ -49,18 +54,21 @@ Result<std::vector<Token>> tokenize(std::string_view s) {
       while (i < s.size() && ident_char(s[i])) ++i;
       std::string word(s.substr(b, i - b));
       std::string low = lower(word);
-      if (low == "and" || low == "or" || low == "not" || low == "in" || low == "true" || low == "false") {
+      if (low == "and" || low == "or" || low == "not" || low == "in" || low == "true" ||
+          low == "false") {
         t.kind = TokKind::kKeyword;
         t.text = low;
       } else {
         t.kind = TokKind::kIdent;
         t.text = word;
       }
-    } else if ((c >= '0' && c <= '9') || (c == '.' && i + 1 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '9')) {
+    } else if ((c >= '0' && c <= '9') ||
+               (c == '.' && i + 1 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '9')) {
       size_t b = i;
       while (i < s.size() && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.')) ++i;
       std::string num(s.substr(b, i - b));
-      if (std::count(num.begin(), num.end(), '.') > 1) return syntax_error(s, b, "'" + num + "' is not a number");
+      if (std::count(num.begin(), num.end(), '.') > 1)
+        return syntax_error(s, b, "'" + num + "' is not a number");
       t.kind = TokKind::kNumber;
       t.number = std::strtod(num.c_str(), nullptr);
       t.text = num;
@@ -69,13 +77,14 @@ Result<std::vector<Token>> tokenize(std::string_view s) {
     } else if (c == '"' || c == '\'') {
       size_t b = ++i;
       while (i < s.size() && s[i] != c) ++i;
-      if (i >= s.size()) return syntax_error(s, t.pos, "this text is never closed with " + std::string(1, c));
+      if (i >= s.size())
+        return syntax_error(s, t.pos, "this text is never closed with " + std::string(1, c));
       t.kind = TokKind::kString;
       t.text = std::string(s.substr(b, i - b));
       ++i;
     } else {
-      static const char* const ops[] = {"<=", ">=", "==", "!=", "<>", "&&", "||", "<", ">", "=", "+", "-",
-                                        "*",  "/",  "(",  ")",  "[",  "]",  ",",  "!"};
+      static const char* const ops[] = {"<=", ">=", "==", "!=", "<>", "&&", "||", "<", ">", "=",
+                                        "+",  "-",  "*",  "/",  "(",  ")",  "[",  "]", ",", "!"};
       const char* hit = nullptr;
       for (const char* op : ops) {
         size_t n = std::strlen(op);
@@ -119,7 +128,8 @@ class Parser {
 
   Result<AstPtr> parse() {
     KAM_TRY(e, expr());
-    if (peek().kind != TokKind::kEnd) return error(peek(), "expected the end of the condition, found " + describe(peek()));
+    if (peek().kind != TokKind::kEnd)
+      return error(peek(), "expected the end of the condition, found " + describe(peek()));
     return e;
   }
 
@@ -130,9 +140,12 @@ class Parser {
   Error error(const Token& t, const std::string& m) const { return syntax_error(text_, t.pos, m); }
   static std::string describe(const Token& t) {
     switch (t.kind) {
-      case TokKind::kEnd: return "the end";
-      case TokKind::kString: return "text '" + t.text + "'";
-      default: return "'" + t.text + "'";
+      case TokKind::kEnd:
+        return "the end";
+      case TokKind::kString:
+        return "text '" + t.text + "'";
+      default:
+        return "'" + t.text + "'";
     }
   }
   AstPtr make(AstKind k, const Token& t) {
@@ -187,14 +200,16 @@ class Parser {
         if (!is(TokKind::kKeyword, "in")) return error(peek(), "expected 'in' after 'not'");
         next();
       }
-      if (!is(TokKind::kOp, "(")) return error(peek(), "expected '(' and a list of values after 'in'");
+      if (!is(TokKind::kOp, "("))
+        return error(peek(), "expected '(' and a list of values after 'in'");
       next();
       auto in = make(AstKind::kIn, t);
       in->negate = negate;
       in->args.push_back(std::move(left));
       for (;;) {
         const Token& v = next();
-        if (v.kind != TokKind::kString && v.kind != TokKind::kNumber) return error(v, "expected a value in the list, found " + describe(v));
+        if (v.kind != TokKind::kString && v.kind != TokKind::kNumber)
+          return error(v, "expected a value in the list, found " + describe(v));
         auto lit = make(v.kind == TokKind::kString ? AstKind::kString : AstKind::kNumber, v);
         lit->text = v.text;
         lit->number = v.number;
@@ -273,7 +288,9 @@ class Parser {
               break;
             }
           }
-          if (!is(TokKind::kOp, ")")) return error(peek(), "expected ')' to close " + t.text + "(, found " + describe(peek()));
+          if (!is(TokKind::kOp, ")"))
+            return error(peek(),
+                         "expected ')' to close " + t.text + "(, found " + describe(peek()));
           next();
           return call;
         }
@@ -287,8 +304,10 @@ class Parser {
             minus = true;
           }
           const Token& k = next();
-          if (k.kind != TokKind::kNumber || k.number != std::floor(k.number) || !minus || k.number < 1) {
-            return error(open, "a month offset is written [-1] (the run month), [-2] (the month before) …");
+          if (k.kind != TokKind::kNumber || k.number != std::floor(k.number) || !minus ||
+              k.number < 1) {
+            return error(
+                open, "a month offset is written [-1] (the run month), [-2] (the month before) …");
           }
           if (!is(TokKind::kOp, "]")) return error(peek(), "expected ']' after the month offset");
           next();
@@ -300,7 +319,8 @@ class Parser {
       case TokKind::kOp:
         if (t.text == "(") {
           KAM_TRY(inner, expr());
-          if (!is(TokKind::kOp, ")")) return error(peek(), "expected ')', found " + describe(peek()));
+          if (!is(TokKind::kOp, ")"))
+            return error(peek(), "expected ')', found " + describe(peek()));
           next();
           return inner;
         }
@@ -322,7 +342,8 @@ Result<AstPtr> parse(std::string_view text) {
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     return Error::invalid("condition", "at position 1: the condition is empty");
   }
-  if (text.size() > 4000) return Error::invalid("condition", "at position 4001: the condition is longer than 4000 bytes");
+  if (text.size() > 4000)
+    return Error::invalid("condition", "at position 4001: the condition is longer than 4000 bytes");
   KAM_TRY(tokens, tokenize(text));
   Parser p(text, std::move(tokens));
   return p.parse();

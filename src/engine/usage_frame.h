@@ -39,7 +39,9 @@ using Column = std::vector<int64_t, NoInitAllocator<int64_t>>;
 
 // Which usage fields to load (bit i = usage_fields()[i]); all by default.
 using FieldMask = std::bitset<32>;
-inline FieldMask all_fields() { return FieldMask().set(); }
+inline FieldMask all_fields() {
+  return FieldMask().set();
+}
 FieldMask fields_of(std::initializer_list<domain::UsageField> ids);
 
 struct UsageFrame {
@@ -50,11 +52,15 @@ struct UsageFrame {
   std::vector<Column> cols = std::vector<Column>(domain::usage_fields().size());
 
   size_t size() const { return member_id.size(); }
-  bool has(domain::UsageField f) const { return !cols[static_cast<size_t>(domain::usage_field_index(f))].empty(); }
+  bool has(domain::UsageField f) const {
+    return !cols[static_cast<size_t>(domain::usage_field_index(f))].empty();
+  }
   const Column& col(domain::UsageField f) const {
     return cols[static_cast<size_t>(domain::usage_field_index(f))];
   }
-  Column& col(domain::UsageField f) { return cols[static_cast<size_t>(domain::usage_field_index(f))]; }
+  Column& col(domain::UsageField f) {
+    return cols[static_cast<size_t>(domain::usage_field_index(f))];
+  }
   // Row of a member, or -1 (binary search on the sorted ids).
   int64_t find(int64_t member) const;
   // Makes every loaded column as long as member_id (absent fields of a file read as 0 / no date).

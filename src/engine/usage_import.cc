@@ -121,7 +121,8 @@ const char* parse_date(std::string_view s, int64_t& out) {
   }
   std::string iso;
   if (s.size() == 8 && s.find_first_not_of("0123456789") == std::string_view::npos) {
-    iso = std::string(s.substr(0, 4)) + "-" + std::string(s.substr(4, 2)) + "-" + std::string(s.substr(6, 2));
+    iso = std::string(s.substr(0, 4)) + "-" + std::string(s.substr(4, 2)) + "-" +
+          std::string(s.substr(6, 2));
   } else {
     iso = std::string(s);
     std::replace(iso.begin(), iso.end(), '/', '-');
@@ -137,10 +138,10 @@ const char* parse_date(std::string_view s, int64_t& out) {
 struct Part {
   size_t first_line = 0;
   std::vector<int32_t> period;
-  std::vector<uint64_t> key;     // numeric_key() of the number, or kTextKey | index into texts
+  std::vector<uint64_t> key;  // numeric_key() of the number, or kTextKey | index into texts
   std::vector<std::string> texts;
   std::vector<uint32_t> line;
-  std::vector<int32_t> values;   // row-major, one per present field
+  std::vector<int32_t> values;            // row-major, one per present field
   std::vector<int64_t> member, customer;  // after matching; member -1 = dropped
   std::vector<ImportIssue> issues;
   size_t issue_count = 0, rows = 0, bad = 0, skipped = 0;
@@ -153,7 +154,8 @@ class RowParser {
  public:
   RowParser(const Plan& plan, const ImportOptions& o, Part& part, const std::vector<int>& present)
       : plan_(plan), o_(o), part_(part), slot_(domain::usage_fields().size(), -1) {
-    for (size_t k = 0; k < present.size(); ++k) slot_[static_cast<size_t>(present[k])] = static_cast<int>(k);
+    for (size_t k = 0; k < present.size(); ++k)
+      slot_[static_cast<size_t>(present[k])] = static_cast<int>(k);
     row_values_.resize(present.size());
   }
 
@@ -163,10 +165,12 @@ class RowParser {
     auto issue = [&](const std::string& column, std::string reason) {
       bad = true;
       ++part_.issue_count;
-      if (part_.issues.size() < o_.max_issues) part_.issues.push_back({line, column, std::move(reason)});
+      if (part_.issues.size() < o_.max_issues)
+        part_.issues.push_back({line, column, std::move(reason)});
     };
     if (f.size() != plan_.ncols) {
-      issue("", "has " + std::to_string(f.size()) + " fields, the header has " + std::to_string(plan_.ncols));
+      issue("", "has " + std::to_string(f.size()) + " fields, the header has " +
+                    std::to_string(plan_.ncols));
       ++part_.bad;
       return;
     }
@@ -196,9 +200,15 @@ class RowParser {
       int64_t v = 0;
       const char* err = nullptr;
       switch (spec.kind) {
-        case UsageKind::kMoney: err = parse_money(f[c], cp.in_fen, v); break;
-        case UsageKind::kCount: err = parse_count(f[c], false, v); break;
-        case UsageKind::kDecimalCount: err = parse_count(f[c], true, v); break;
+        case UsageKind::kMoney:
+          err = parse_money(f[c], cp.in_fen, v);
+          break;
+        case UsageKind::kCount:
+          err = parse_count(f[c], false, v);
+          break;
+        case UsageKind::kDecimalCount:
+          err = parse_count(f[c], true, v);
+          break;
         case UsageKind::kDate:
           if (f[c] == last_date_text_) {
             v = last_date_;
@@ -232,8 +242,9 @@ class RowParser {
         continue;
       }
       if (spec.kind != UsageKind::kDate && spec.max > 0 && v > spec.max) {
-        issue(cp.header, "'" + std::string(trim(f[c]).substr(0, 40)) + "' is implausibly large (more than " +
-                             std::to_string(spec.max) + (spec.kind == UsageKind::kMoney ? " fen)" : ")"));
+        issue(cp.header, "'" + std::string(trim(f[c]).substr(0, 40)) +
+                             "' is implausibly large (more than " + std::to_string(spec.max) +
+                             (spec.kind == UsageKind::kMoney ? " fen)" : ")"));
         continue;
       }
       if (spec.id == domain::UsageField::kZeroCallDays && period > 0 && !plan_.daily &&
@@ -271,7 +282,8 @@ class RowParser {
         return 0;
       }
       std::string d = date_from_days(days);
-      int32_t ymd = std::stoi(d.substr(0, 4)) * 10000 + std::stoi(d.substr(5, 2)) * 100 + std::stoi(d.substr(8, 2));
+      int32_t ymd = std::stoi(d.substr(0, 4)) * 10000 + std::stoi(d.substr(5, 2)) * 100 +
+                    std::stoi(d.substr(8, 2));
       if (o_.latest_day && ymd > o_.latest_day) {
         issue(header, "'" + std::string(text) + "' is in the future");
         return 0;
@@ -302,7 +314,8 @@ class RowParser {
 
 // Matches a part's numbers to members: hash lookups prefetched a few rows ahead, since a large
 // directory does not fit in the cache. Unknown numbers become issues (or skipped rows).
-void match_members(Part& part, const MemberDirectory& dir, const ImportOptions& o, const std::string& number_header) {
+void match_members(Part& part, const MemberDirectory& dir, const ImportOptions& o,
+                   const std::string& number_header) {
   size_t n = part.key.size();
   part.member.assign(n, -1);
   part.customer.assign(n, 0);
@@ -316,7 +329,8 @@ void match_members(Part& part, const MemberDirectory& dir, const ImportOptions& 
       part.customer[i] = ref->customer_id;
       continue;
     }
-    std::string number = (k & kTextKey) ? part.texts[k & ~kTextKey] : std::to_string(k & ((1ULL << 56) - 1));
+    std::string number =
+        (k & kTextKey) ? part.texts[k & ~kTextKey] : std::to_string(k & ((1ULL << 56) - 1));
     if ((k & kTextKey) == 0) {
       // Restore leading zeros from the key's length.
       size_t len = static_cast<size_t>(k >> 56);
@@ -326,12 +340,15 @@ void match_members(Part& part, const MemberDirectory& dir, const ImportOptions& 
     if (o.allow_unknown_numbers) {
       ++part.skipped;
       if (part.issues.size() < o.max_issues) {
-        part.issues.push_back({part.line[i], number_header, "number " + number.substr(0, 32) + " is not in the archive (skipped)"});
+        part.issues.push_back(
+            {part.line[i], number_header,
+             "number " + number.substr(0, 32) + " is not in the archive (skipped)"});
       }
     } else {
       ++part.bad;
       if (part.issues.size() < o.max_issues) {
-        part.issues.push_back({part.line[i], number_header, "number " + number.substr(0, 32) + " is not in the archive"});
+        part.issues.push_back({part.line[i], number_header,
+                               "number " + number.substr(0, 32) + " is not in the archive"});
       }
     }
   }
@@ -343,12 +360,18 @@ Result<Plan> make_plan(const std::vector<std::string_view>& header, FieldMask& f
   std::vector<csv::Column> wanted = {
       {"month", {"账期", "月份", "统计月份", "billing_month", "period"}, false},
       {"date", {"日期", "统计日期", "day"}, false},
-      {"number", {"号码", "手机号码", "用户号码", "服务号码", "成员号码", "msisdn", "phone", "member_number"}, true},
+      {"number",
+       {"号码", "手机号码", "用户号码", "服务号码", "成员号码", "msisdn", "phone", "member_number"},
+       true},
   };
-  for (const auto& s : specs) wanted.push_back({s.name, s.aliases, s.id == domain::UsageField::kBill});
+  for (const auto& s : specs)
+    wanted.push_back({s.name, s.aliases, s.id == domain::UsageField::kBill});
   KAM_TRY(idx, csv::map_header(header, wanted));
-  if (idx[0] < 0 && idx[1] < 0) return Error::invalid("month", "the header has no column month (or date for daily records)");
-  if (idx[0] >= 0 && idx[1] >= 0) return Error::invalid("date", "the header has both month and date: one file holds monthly or daily records");
+  if (idx[0] < 0 && idx[1] < 0)
+    return Error::invalid("month", "the header has no column month (or date for daily records)");
+  if (idx[0] >= 0 && idx[1] >= 0)
+    return Error::invalid(
+        "date", "the header has both month and date: one file holds monthly or daily records");
   Plan plan;
   plan.daily = idx[0] < 0;
   plan.ncols = header.size();
@@ -362,7 +385,8 @@ Result<Plan> make_plan(const std::vector<std::string_view>& header, FieldMask& f
     auto& cp = plan.columns[static_cast<size_t>(idx[w])];
     cp.field = static_cast<int>(fi);
     // The canonical *_fen header carries integer fen; every other name for money is in yuan.
-    cp.in_fen = specs[fi].kind == UsageKind::kMoney && csv::normalize_header(cp.header) == specs[fi].name;
+    cp.in_fen =
+        specs[fi].kind == UsageKind::kMoney && csv::normalize_header(cp.header) == specs[fi].name;
     fields.set(fi);
   }
   for (const auto& c : plan.columns) {
@@ -444,7 +468,8 @@ UsageFrame ParsedRows::slice(size_t p, size_t begin, size_t end) const {
   return f;
 }
 
-Result<ParsedImport> parse_usage(std::string text, const MemberDirectory& members, const ImportOptions& o) {
+Result<ParsedImport> parse_usage(std::string text, const MemberDirectory& members,
+                                 const ImportOptions& o) {
   ParsedImport out;
   auto progress = [&](const std::string& phase, size_t done, size_t total) {
     if (o.progress) o.progress(phase, done, total);
@@ -457,7 +482,8 @@ Result<ParsedImport> parse_usage(std::string text, const MemberDirectory& member
   csv::Reader header_reader(text);
   std::vector<std::string_view> header;
   KAM_TRY(has_header, header_reader.next(header));
-  if (!has_header) return Error::invalid("file", "the file is empty: it needs a header line and data rows");
+  if (!has_header)
+    return Error::invalid("file", "the file is empty: it needs a header line and data rows");
   KAM_TRY(plan, make_plan(header, out.fields, out.columns_ignored));
   out.daily = plan.daily;
   std::vector<int> present;
@@ -471,7 +497,8 @@ Result<ParsedImport> parse_usage(std::string text, const MemberDirectory& member
   size_t body = header_reader.offset();
   size_t body_line = header_reader.line() + 1;
 
-  unsigned threads = o.threads > 0 ? static_cast<unsigned>(o.threads) : std::max(1u, std::thread::hardware_concurrency());
+  unsigned threads = o.threads > 0 ? static_cast<unsigned>(o.threads)
+                                   : std::max(1u, std::thread::hardware_concurrency());
   bool quoted = std::memchr(text.data() + body, '"', text.size() - body) != nullptr;
   if (quoted) threads = 1;
   auto ranges = split_lines(text, body, threads);
@@ -482,7 +509,8 @@ Result<ParsedImport> parse_usage(std::string text, const MemberDirectory& member
     std::vector<std::thread> pool;
     for (size_t k = 0; k < ranges.size(); ++k) {
       pool.emplace_back([&, k] {
-        nl[k] = static_cast<size_t>(std::count(text.data() + ranges[k].first, text.data() + ranges[k].second, '\n'));
+        nl[k] = static_cast<size_t>(
+            std::count(text.data() + ranges[k].first, text.data() + ranges[k].second, '\n'));
       });
     }
     for (auto& t : pool) t.join();
@@ -490,7 +518,8 @@ Result<ParsedImport> parse_usage(std::string text, const MemberDirectory& member
     for (size_t k = 0; k < ranges.size(); ++k) {
       parts[k].first_line = line;
       line += nl[k];
-      // Room for the rows up front: growing vectors of millions of rows copies them again and again.
+      // Room for the rows up front: growing vectors of millions of rows copies them again and
+      // again.
       parts[k].period.reserve(nl[k] + 1);
       parts[k].key.reserve(nl[k] + 1);
       parts[k].line.reserve(nl[k] + 1);
@@ -595,8 +624,10 @@ Result<ParsedImport> parse_usage(std::string text, const MemberDirectory& member
     ++out.rows_bad;
     ++out.issue_count;
     if (out.issues.size() < o.max_issues * 2) {
-      out.issues.push_back({line[later], "", "duplicate row: the same number and " + std::string(plan.daily ? "date" : "month") +
-                                                 " as line " + std::to_string(line[earlier])});
+      out.issues.push_back({line[later], "",
+                            "duplicate row: the same number and " +
+                                std::string(plan.daily ? "date" : "month") + " as line " +
+                                std::to_string(line[earlier])});
     }
   };
   if (static_cast<size_t>(max_id) <= 4 * d.member.size() + 1'000'000) {
@@ -632,7 +663,8 @@ Result<ParsedImport> parse_usage(std::string text, const MemberDirectory& member
       d.periods[period_index[period[r]]].rows.push_back(r);
     }
   }
-  std::sort(out.issues.begin(), out.issues.end(), [](const ImportIssue& a, const ImportIssue& b) { return a.line < b.line; });
+  std::sort(out.issues.begin(), out.issues.end(),
+            [](const ImportIssue& a, const ImportIssue& b) { return a.line < b.line; });
   if (out.issues.size() > o.max_issues) out.issues.resize(o.max_issues);
   return out;
 }

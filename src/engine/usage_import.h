@@ -45,7 +45,7 @@ class ParsedRows {
   UsageFrame slice(size_t p, size_t begin, size_t end) const;
   UsageFrame frame(size_t p) const { return slice(p, 0, periods[p].rows.size()); }
 
-  std::vector<Period> periods;  // ascending
+  std::vector<Period> periods;            // ascending
   std::vector<int64_t> member, customer;  // per row
   std::vector<int32_t> values;            // per row: one value per field in `present`
   std::vector<int> present;               // usage_fields() indexes the file provides
@@ -54,19 +54,20 @@ class ParsedRows {
 struct ParsedImport {
   bool daily = false;
   std::string encoding;
-  ParsedRows data;                 // the good rows, by period
-  FieldMask fields;                // fields the file provides
-  size_t rows = 0;                 // data rows in the file
-  size_t rows_bad = 0;             // rows refused (the file must not be stored when > 0)
-  size_t rows_skipped = 0;         // unknown numbers skipped with allow_unknown_numbers
-  size_t issue_count = 0;          // all issues, including those beyond `issues`
-  std::vector<ImportIssue> issues; // the first max_issues, by line
+  ParsedRows data;                           // the good rows, by period
+  FieldMask fields;                          // fields the file provides
+  size_t rows = 0;                           // data rows in the file
+  size_t rows_bad = 0;                       // rows refused (the file must not be stored when > 0)
+  size_t rows_skipped = 0;                   // unknown numbers skipped with allow_unknown_numbers
+  size_t issue_count = 0;                    // all issues, including those beyond `issues`
+  std::vector<ImportIssue> issues;           // the first max_issues, by line
   std::vector<std::string> columns_ignored;  // header names that map to no field
 };
 
 // Whole-file problems (undecodable bytes, no header, missing required columns, a duplicated
 // column) answer an error; problems of single rows are listed in the result.
 // `bytes` is taken over (decoded in place when it is GBK).
-Result<ParsedImport> parse_usage(std::string bytes, const MemberDirectory& members, const ImportOptions& options);
+Result<ParsedImport> parse_usage(std::string bytes, const MemberDirectory& members,
+                                 const ImportOptions& options);
 
 }  // namespace kam::engine

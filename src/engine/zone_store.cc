@@ -71,23 +71,30 @@ Status decode(const std::string& blob, std::vector<std::pair<int64_t, int8_t>>& 
 
 }  // namespace
 
-Status write_member_zones(db::Connection& c, int month, const Column& ids, const std::vector<int8_t>& zones) {
+Status write_member_zones(db::Connection& c, int month, const Column& ids,
+                          const std::vector<int8_t>& zones) {
   KAM_CHECK(c.exec("DELETE FROM member_zones WHERE month = ?", {static_cast<int64_t>(month)}));
   for (size_t b = 0, k = 0; b < ids.size(); b += kRows, ++k) {
     size_t e = std::min(ids.size(), b + kRows);
-    KAM_CHECK(c.exec("INSERT INTO member_zones(month, chunk, first_member, last_member, row_count, data) VALUES (?, ?, ?, ?, ?, ?)",
-                     {static_cast<int64_t>(month), static_cast<int64_t>(k), ids[b], ids[e - 1], static_cast<int64_t>(e - b),
-                      db::Blob{encode(ids, zones, b, e)}}));
+    KAM_CHECK(
+        c.exec("INSERT INTO member_zones(month, chunk, first_member, last_member, row_count, data) "
+               "VALUES (?, ?, ?, ?, ?, ?)",
+               {static_cast<int64_t>(month), static_cast<int64_t>(k), ids[b], ids[e - 1],
+                static_cast<int64_t>(e - b), db::Blob{encode(ids, zones, b, e)}}));
   }
   return {};
 }
 
-Result<std::vector<std::pair<int64_t, int8_t>>> read_member_zones(db::Connection& c, int month, std::span<const int64_t> ids) {
+Result<std::vector<std::pair<int64_t, int8_t>>> read_member_zones(db::Connection& c, int month,
+                                                                  std::span<const int64_t> ids) {
   std::vector<std::pair<int64_t, int8_t>> all, out;
   if (ids.empty()) return out;
   std::vector<std::string> blobs;
-  KAM_CHECK(c.scan("SELECT data FROM member_zones WHERE month = ? AND last_member >= ? AND first_member <= ? ORDER BY chunk",
-                   {static_cast<int64_t>(month), ids.front(), ids.back()}, [&](const db::RowRef& r) { blobs.push_back(r.blob(0)); }));
+  KAM_CHECK(
+      c.scan("SELECT data FROM member_zones WHERE month = ? AND last_member >= ? AND first_member "
+             "<= ? ORDER BY chunk",
+             {static_cast<int64_t>(month), ids.front(), ids.back()},
+             [&](const db::RowRef& r) { blobs.push_back(r.blob(0)); }));
   for (const auto& b : blobs) KAM_CHECK(decode(b, all));
   for (int64_t id : ids) {
     auto it = std::lower_bound(all.begin(), all.end(), std::pair<int64_t, int8_t>{id, INT8_MIN});

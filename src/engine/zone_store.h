@@ -13,9 +13,11 @@
 namespace kam::engine {
 
 // Replaces the month's member zones (ids sorted ascending), in the caller's transaction.
-Status write_member_zones(db::Connection& c, int month, const Column& member_ids, const std::vector<int8_t>& zones);
+Status write_member_zones(db::Connection& c, int month, const Column& member_ids,
+                          const std::vector<int8_t>& zones);
 
 // Zones of the given members (sorted ids) in a month: (member id, zone) for those stored.
-Result<std::vector<std::pair<int64_t, int8_t>>> read_member_zones(db::Connection& c, int month, std::span<const int64_t> ids);
+Result<std::vector<std::pair<int64_t, int8_t>>> read_member_zones(db::Connection& c, int month,
+                                                                  std::span<const int64_t> ids);
 
 }  // namespace kam::engine

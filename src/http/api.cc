@@ -48,7 +48,8 @@ Result<int64_t> Context::id(const std::string& name) const {
   auto it = req.path_params.find(name);
   if (it == req.path_params.end()) return Error::invalid(name, "is missing");
   const std::string& v = it->second;
-  if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos || v[0] == '0') {
+  if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos ||
+      v[0] == '0') {
     return Error::invalid(name, "must be a positive integer id");
   }
   return static_cast<int64_t>(std::stoll(v));
@@ -83,9 +84,12 @@ Api::Api(services::Services& s, ApiOptions options) : s_(s), options_(std::move(
   add_care_routes();
   add_service_desk_routes();
   add_order_routes(router_);
-  router_.add("GET", "/api/v1/openapi.json",
-              {.summary = "This API's OpenAPI 3.1 description", .tag = "meta", .response_schema = "OpenApi"},
-              [this](Context&) { return Response::json_body(openapi()); }, false);
+  router_.add(
+      "GET", "/api/v1/openapi.json",
+      {.summary = "This API's OpenAPI 3.1 description",
+       .tag = "meta",
+       .response_schema = "OpenApi"},
+      [this](Context&) { return Response::json_body(openapi()); }, false);
 }
 
 bool Api::is_upload(std::string_view method, std::string_view path) const {
@@ -104,7 +108,8 @@ Response Api::handle(Request& req) {
   try {
     res = dispatch(req, route);
   } catch (const std::exception& e) {
-    spdlog::error("rid={} unhandled error on {} {}: {}", req.request_id, req.method, req.path, e.what());
+    spdlog::error("rid={} unhandled error on {} {}: {}", req.request_id, req.method, req.path,
+                  e.what());
     res = Response::error(Error::internal("internal error; quote request id " + req.request_id));
   }
   res.headers.emplace_back("X-Request-Id", req.request_id);
@@ -114,8 +119,8 @@ Response Api::handle(Request& req) {
   if (req.path.rfind("/api/", 0) == 0) res.headers.emplace_back("Cache-Control", "no-store");
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   metrics_.observe(route, req.method, res.status, secs);
-  spdlog::info("rid={} {} {} {} {}B {:.1f}ms ip={}", req.request_id, req.method, req.path, res.status,
-               res.body.size(), secs * 1000, req.remote_ip);
+  spdlog::info("rid={} {} {} {} {}B {:.1f}ms ip={}", req.request_id, req.method, req.path,
+               res.status, res.body.size(), secs * 1000, req.remote_ip);
   return res;
 }
 
@@ -149,7 +154,8 @@ Response Api::dispatch(Request& req, std::string& route_label) {
   auto m = router_.match(req.method, req.path);
   if (!m.route) {
     if (m.method_mismatch) {
-      Response r = Response::error({ErrorCode::kInvalid, "method " + req.method + " is not allowed here", {}});
+      Response r = Response::error(
+          {ErrorCode::kInvalid, "method " + req.method + " is not allowed here", {}});
       r.status = 405;
       return r;
     }

@@ -10,8 +10,8 @@
 namespace kam::services {
 
 struct TaskQuery {
-  std::string state;          // open | accepted | contacted | closed | active (not closed)
-  std::string owner;          // "me", a user id, or empty (everything in scope)
+  std::string state;  // open | accepted | contacted | closed | active (not closed)
+  std::string owner;  // "me", a user id, or empty (everything in scope)
   std::string zone, severity;
   int64_t rule_id = 0, customer_id = 0, team_id = 0;
   int month = 0;  // tasks raised in this month (0 = any)
@@ -60,10 +60,12 @@ class AlertService {
   // Reminders before the deadline and escalation after it; answers what was done.
   Result<json> tick(int64_t now);
   // A handover moved a customer to another manager: their open tasks follow.
-  static Status reassign_on_handover(db::Connection& c, int64_t customer_id, int64_t from_user, int64_t to_user, int64_t now);
+  static Status reassign_on_handover(db::Connection& c, int64_t customer_id, int64_t from_user,
+                                     int64_t to_user, int64_t now);
 
   // Where family-plan candidates come from (the family plan service), for the rule field.
-  void set_family_plan_source(std::function<Result<std::vector<int64_t>>(db::Connection&, int)> fn) {
+  void set_family_plan_source(
+      std::function<Result<std::vector<int64_t>>(db::Connection&, int)> fn) {
     family_plan_source_ = std::move(fn);
   }
   // Called after each successful run with its month: the churn scores of the month.
@@ -78,7 +80,8 @@ class AlertService {
   Result<domain::ZoneConfig> load_zone_config(db::Connection& c);
   Result<int> latest_month(db::Connection& c);
   Result<json> load_rule(db::Connection& c, int64_t id);
-  Result<engine::EngineInputs> load_inputs(db::Connection& c, int month, int frames, const engine::FieldMask& fields);
+  Result<engine::EngineInputs> load_inputs(db::Connection& c, int month, int frames,
+                                           const engine::FieldMask& fields);
   Result<json> task_json(db::Connection& c, const db::Row& r);
 
   Records& records_;

@@ -32,7 +32,8 @@ std::string like_pattern(const std::string& q) {
 }
 
 bool all_digits(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
+  return !s.empty() &&
+         std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
 Result<std::optional<db::Row>> user_row(db::Connection& c, int64_t id) {
@@ -52,11 +53,13 @@ Status check_competitors(const json& v) {
         return Error::invalid(at + "." + it.key(), "is not a field of a competitor");
       }
     }
-    if (!c.contains("operator") || !c["operator"].is_string() || c["operator"].get<std::string>().empty() ||
+    if (!c.contains("operator") || !c["operator"].is_string() ||
+        c["operator"].get<std::string>().empty() ||
         utf8_length(c["operator"].get<std::string>()) > 40) {
       return Error::invalid(at + ".operator", "is required (up to 40 characters)");
     }
-    if (c.contains("services") && !(c["services"].is_string() && utf8_length(c["services"].get<std::string>()) <= 200)) {
+    if (c.contains("services") &&
+        !(c["services"].is_string() && utf8_length(c["services"].get<std::string>()) <= 200)) {
       return Error::invalid(at + ".services", "must be text up to 200 characters");
     }
     if (c.contains("bundle_end_date") && !c["bundle_end_date"].is_null() &&
@@ -78,13 +81,15 @@ Status complete_region(db::Connection& c, json& row) {
     KAM_TRY(city, parent_of(row["district_code"].get<std::string>()));
     if (!city) return Error::invalid("district_code", "is not a known district");
     if (row["city_code"].is_null()) row["city_code"] = *city;
-    if (row["city_code"] != *city) return Error::invalid("district_code", "is not in the given city");
+    if (row["city_code"] != *city)
+      return Error::invalid("district_code", "is not in the given city");
   }
   if (row["city_code"].is_string()) {
     KAM_TRY(prov, parent_of(row["city_code"].get<std::string>()));
     if (!prov) return Error::invalid("city_code", "is not a known city");
     if (row["province_code"].is_null()) row["province_code"] = *prov;
-    if (row["province_code"] != *prov) return Error::invalid("city_code", "is not in the given province");
+    if (row["province_code"] != *prov)
+      return Error::invalid("city_code", "is not in the given province");
   }
   return {};
 }
@@ -106,10 +111,12 @@ const RecordHooks& ArchiveService::hooks(const EntitySpec& s) const {
 }
 
 Status ArchiveService::refresh_search_text(db::Connection& c, int64_t customer_id) {
-  KAM_TRY(cust, c.query_one("SELECT name, short_name, credit_code FROM customers WHERE id = ?", {customer_id}));
+  KAM_TRY(cust, c.query_one("SELECT name, short_name, credit_code FROM customers WHERE id = ?",
+                            {customer_id}));
   if (!cust) return {};
   std::string text = cust->text(0) + " " + cust->text(1) + " " + cust->text(2);
-  KAM_TRY(kps, c.query("SELECT name FROM key_persons WHERE customer_id = ? ORDER BY id LIMIT 100", {customer_id}));
+  KAM_TRY(kps, c.query("SELECT name FROM key_persons WHERE customer_id = ? ORDER BY id LIMIT 100",
+                       {customer_id}));
   for (const auto& k : kps) text += " " + k.text(0);
   KAM_CHECK(c.exec("UPDATE customers SET search_text = ? WHERE id = ? AND search_text <> ?",
                    {lower_ascii(text), customer_id, lower_ascii(text)}));
@@ -120,24 +127,29 @@ void ArchiveService::init_customer_hooks() {
   using domain::Perm;
   customer_.create_perm = Perm::kCustomerCreate;
   customer_.delete_perm = Perm::kCustomerDelete;
-  customer_.validate = [this](db::Connection& c, const Actor& a, json& row, const json* before) -> Status {
+  customer_.validate = [this](db::Connection& c, const Actor& a, json& row,
+                              const json* before) -> Status {
     bool group = row["kind"] == "group";
-    if (!group && row["phone"].is_null()) return Error::invalid("phone", "is required for an individual subscriber");
+    if (!group && row["phone"].is_null())
+      return Error::invalid("phone", "is required for an individual subscriber");
     KAM_CHECK(check_competitors(row["competitors"]));
     KAM_CHECK(complete_region(c, row));
     if (!before) {
       if (row["account_manager_id"].is_null()) {
-        if (a.role != domain::Role::kAccountManager) return Error::invalid("account_manager_id", "is required");
+        if (a.role != domain::Role::kAccountManager)
+          return Error::invalid("account_manager_id", "is required");
         row["account_manager_id"] = a.user_id;
       }
       int64_t am = row["account_manager_id"].get<int64_t>();
       KAM_TRY(u, user_row(c, am));
-      if (!u || u->i64(2) == 0) return Error::invalid("account_manager_id", "is not an active user");
+      if (!u || u->i64(2) == 0)
+        return Error::invalid("account_manager_id", "is not an active user");
       if (u->text(1) != "account_manager" && u->text(1) != "supervisor") {
         return Error::invalid("account_manager_id", "must be an account manager");
       }
       if (a.role == domain::Role::kAccountManager && am != a.user_id) {
-        return Error::invalid("account_manager_id", "account managers create customers for themselves");
+        return Error::invalid("account_manager_id",
+                              "account managers create customers for themselves");
       }
       if (a.role == domain::Role::kSupervisor && am != a.user_id &&
           std::find(a.supervised_team_ids.begin(), a.supervised_team_ids.end(), u->i64(3)) ==
@@ -146,7 +158,8 @@ void ArchiveService::init_customer_hooks() {
       }
       if (row["phone_manager_id"].is_null() && !u->is_null(3)) {
         // By default the team's phone manager looks after the new customer's phone care.
-        KAM_TRY(pm, c.query_one("SELECT id FROM users WHERE team_id = ? AND role = 'phone_manager' AND active = 1 ORDER BY id LIMIT 1",
+        KAM_TRY(pm, c.query_one("SELECT id FROM users WHERE team_id = ? AND role = 'phone_manager' "
+                                "AND active = 1 ORDER BY id LIMIT 1",
                                 {u->i64(3)}));
         if (pm) row["phone_manager_id"] = pm->i64(0);
       }
@@ -166,7 +179,8 @@ void ArchiveService::init_customer_hooks() {
         int64_t self = id_of(*before, "id");
         std::optional<int64_t> cur = parent;
         for (int depth = 0; cur && depth < 64; ++depth) {
-          if (*cur == self) return Error::invalid("parent_id", "would make the customer its own ancestor");
+          if (*cur == self)
+            return Error::invalid("parent_id", "would make the customer its own ancestor");
           KAM_TRY(up, c.query_one("SELECT parent_id FROM customers WHERE id = ?", {*cur}));
           cur = up ? up->opt_i64(0) : std::nullopt;
         }
@@ -184,10 +198,11 @@ void ArchiveService::init_customer_hooks() {
       for (const char* role : {"account_manager", "phone_manager"}) {
         std::string key = std::string(role) + "_id";
         if (after[key].is_null()) continue;
-        KAM_CHECK(c.exec("INSERT INTO assignments(customer_id, role, user_id, started_at, reason, assigned_by) "
-                         "VALUES (?, ?, ?, ?, ?, ?)",
-                         {id, std::string(role), after[key].get<int64_t>(), now,
-                          std::string("customer created"), by}));
+        KAM_CHECK(c.exec(
+            "INSERT INTO assignments(customer_id, role, user_id, started_at, reason, assigned_by) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            {id, std::string(role), after[key].get<int64_t>(), now, std::string("customer created"),
+             by}));
       }
     }
     return {};
@@ -195,16 +210,18 @@ void ArchiveService::init_customer_hooks() {
   customer_.before_delete = [](db::Connection& c, const Actor&, const json& before) -> Status {
     int64_t id = id_of(before, "id");
     KAM_TRY(kids, c.query_one("SELECT COUNT(*) FROM customers WHERE parent_id = ?", {id}));
-    if (kids && kids->i64(0) > 0) return Error::conflict("this customer still has branches; move or delete them first");
+    if (kids && kids->i64(0) > 0)
+      return Error::conflict("this customer still has branches; move or delete them first");
     KAM_TRY(members, c.query_one("SELECT COUNT(*) FROM members WHERE customer_id = ?", {id}));
     if (members && members->i64(0) > 0) {
       return Error::conflict("this customer still has " + std::to_string(members->i64(0)) +
                              " members; set its status to churned instead of deleting it");
     }
-    for (const char* table : {"handover_items WHERE handover_id IN (SELECT id FROM handovers WHERE customer_id = ?)",
-                              "handovers WHERE customer_id = ?", "assignments WHERE customer_id = ?",
-                              "contacts WHERE customer_id = ?", "needs WHERE customer_id = ?",
-                              "contracts WHERE customer_id = ?"}) {
+    for (const char* table :
+         {"handover_items WHERE handover_id IN (SELECT id FROM handovers WHERE customer_id = ?)",
+          "handovers WHERE customer_id = ?", "assignments WHERE customer_id = ?",
+          "contacts WHERE customer_id = ?", "needs WHERE customer_id = ?",
+          "contracts WHERE customer_id = ?"}) {
       KAM_CHECK(c.exec(std::string("DELETE FROM ") + table, {id}));
     }
     KAM_CHECK(c.exec("UPDATE key_persons SET reports_to_id = NULL WHERE customer_id = ?", {id}));
@@ -232,7 +249,9 @@ void ArchiveService::init_customer_hooks() {
           p.push_back(like_pattern(text));
         }
         if (all_digits(text) && text.size() >= 3) {
-          clause += " OR t.id IN (SELECT customer_id FROM members WHERE number >= ? AND number < ?) OR t.phone = ?";
+          clause +=
+              " OR t.id IN (SELECT customer_id FROM members WHERE number >= ? AND number < ?) OR "
+              "t.phone = ?";
           p.push_back(text);
           p.push_back(text + "~");
           p.push_back(text);
@@ -260,8 +279,10 @@ void ArchiveService::init_customer_hooks() {
       if (tier != "gold" && tier != "silver" && tier != "bronze" && tier != "do_not_serve") {
         return Error::invalid("tier", "must be gold, silver, bronze or do_not_serve");
       }
-      where += " AND t.id IN (SELECT v.customer_id FROM customer_value v WHERE v.month = (SELECT MAX(month) FROM "
-               "customer_value) AND v.tier = ?)";
+      where +=
+          " AND t.id IN (SELECT v.customer_id FROM customer_value v WHERE v.month = (SELECT "
+          "MAX(month) FROM "
+          "customer_value) AND v.tier = ?)";
       p.push_back(tier);
     }
     return {};
@@ -287,17 +308,20 @@ void ArchiveService::init_child_hooks() {
     return {};
   };
 
-  key_person_.validate = [](db::Connection& c, const Actor& a, json& row, const json* before) -> Status {
+  key_person_.validate = [](db::Connection& c, const Actor& a, json& row,
+                            const json* before) -> Status {
     int64_t customer = id_of(row, "customer_id");
     if (row["senior"].is_null()) row["senior"] = row["level"] == "decision_maker";
     if (!row["reports_to_id"].is_null()) {
       int64_t boss = row["reports_to_id"].get<int64_t>();
       KAM_TRY(r, c.query_one("SELECT customer_id FROM key_persons WHERE id = ?", {boss}));
-      if (!r || r->i64(0) != customer) return Error::invalid("reports_to_id", "must be a key person of the same customer");
+      if (!r || r->i64(0) != customer)
+        return Error::invalid("reports_to_id", "must be a key person of the same customer");
       if (before) {
         std::optional<int64_t> cur = boss;
         for (int depth = 0; cur && depth < 64; ++depth) {
-          if (*cur == id_of(*before, "id")) return Error::invalid("reports_to_id", "would make a cycle in the decision chain");
+          if (*cur == id_of(*before, "id"))
+            return Error::invalid("reports_to_id", "would make a cycle in the decision chain");
           KAM_TRY(up, c.query_one("SELECT reports_to_id FROM key_persons WHERE id = ?", {*cur}));
           cur = up ? up->opt_i64(0) : std::nullopt;
         }
@@ -305,12 +329,14 @@ void ArchiveService::init_child_hooks() {
     }
     // Tiered ownership (关键人分层分级): senior key persons belong to a senior manager.
     if (row["owner_id"].is_null()) {
-      KAM_TRY(cust, c.query_one("SELECT account_manager_id FROM customers WHERE id = ?", {customer}));
+      KAM_TRY(cust,
+              c.query_one("SELECT account_manager_id FROM customers WHERE id = ?", {customer}));
       int64_t owner = cust ? cust->i64(0) : a.user_id;
       if (row["senior"] == true) {
-        KAM_TRY(sup, c.query_one("SELECT t.supervisor_id FROM users u JOIN teams t ON t.id = u.team_id "
-                                 "WHERE u.id = ? AND t.supervisor_id IS NOT NULL",
-                                 {owner}));
+        KAM_TRY(sup,
+                c.query_one("SELECT t.supervisor_id FROM users u JOIN teams t ON t.id = u.team_id "
+                            "WHERE u.id = ? AND t.supervisor_id IS NOT NULL",
+                            {owner}));
         KAM_TRY(am_senior, c.query_one("SELECT senior FROM users WHERE id = ?", {owner}));
         if (!(am_senior && am_senior->i64(0)) && sup) owner = sup->i64(0);
       }
@@ -318,8 +344,10 @@ void ArchiveService::init_child_hooks() {
     }
     KAM_TRY(owner, user_row(c, row["owner_id"].get<int64_t>()));
     if (!owner || owner->i64(2) == 0) return Error::invalid("owner_id", "is not an active user");
-    if (row["senior"] == true && owner->i64(4) == 0 && owner->text(1) != "supervisor" && owner->text(1) != "admin") {
-      return Error::invalid("owner_id", "a senior key person must be owned by a senior manager or supervisor");
+    if (row["senior"] == true && owner->i64(4) == 0 && owner->text(1) != "supervisor" &&
+        owner->text(1) != "admin") {
+      return Error::invalid("owner_id",
+                            "a senior key person must be owned by a senior manager or supervisor");
     }
     return {};
   };
@@ -327,12 +355,16 @@ void ArchiveService::init_child_hooks() {
     return refresh_search_text(c, id_of(after, "customer_id"));
   };
   key_person_.before_delete = [](db::Connection& c, const Actor&, const json& before) -> Status {
-    KAM_CHECK(c.exec("UPDATE key_persons SET reports_to_id = ? WHERE reports_to_id = ?",
-                     {before["reports_to_id"].is_null() ? db::Value(nullptr) : db::Value(before["reports_to_id"].get<int64_t>()),
-                      id_of(before, "id")}));
-    KAM_CHECK(c.exec("UPDATE contacts SET key_person_id = NULL WHERE key_person_id = ?", {id_of(before, "id")}));
-    KAM_CHECK(c.exec("UPDATE handover_items SET ref_id = NULL WHERE kind = 'key_person_intro' AND ref_id = ?",
+    KAM_CHECK(c.exec(
+        "UPDATE key_persons SET reports_to_id = ? WHERE reports_to_id = ?",
+        {before["reports_to_id"].is_null() ? db::Value(nullptr)
+                                           : db::Value(before["reports_to_id"].get<int64_t>()),
+         id_of(before, "id")}));
+    KAM_CHECK(c.exec("UPDATE contacts SET key_person_id = NULL WHERE key_person_id = ?",
                      {id_of(before, "id")}));
+    KAM_CHECK(c.exec(
+        "UPDATE handover_items SET ref_id = NULL WHERE kind = 'key_person_intro' AND ref_id = ?",
+        {id_of(before, "id")}));
     return {};
   };
   key_person_.decorate = [this](json& k) {
@@ -340,7 +372,8 @@ void ArchiveService::init_child_hooks() {
     auto bday = k["birthday"].get<std::string>();
     auto today = shanghai_date(records_.clock().now());
     // Days until the next birthday, for care reminders.
-    for (int year = std::stoi(today.substr(0, 4)); year <= std::stoi(today.substr(0, 4)) + 1; ++year) {
+    for (int year = std::stoi(today.substr(0, 4)); year <= std::stoi(today.substr(0, 4)) + 1;
+         ++year) {
       std::string md = bday.substr(5);
       if (md == "02-29" && !is_date(std::to_string(year) + "-02-29")) md = "02-28";
       auto next = days_from_date(std::to_string(year) + "-" + md);
@@ -367,20 +400,23 @@ void ArchiveService::init_child_hooks() {
   contact_.create_perm = Perm::kContactWrite;
   contact_.write_perm = Perm::kContactWrite;
   contact_.delete_perm = Perm::kContactWrite;
-  contact_.validate = [this](db::Connection& c, const Actor& a, json& row, const json* before) -> Status {
+  contact_.validate = [this](db::Connection& c, const Actor& a, json& row,
+                             const json* before) -> Status {
     if (!before) row["user_id"] = a.user_id;
     if (before && id_of(*before, "user_id") != a.user_id && a.role != domain::Role::kAdmin &&
         a.role != domain::Role::kSupervisor) {
       return Error::forbidden("only the author or a supervisor may change a contact record");
     }
     if (!row["key_person_id"].is_null()) {
-      KAM_TRY(r, c.query_one("SELECT customer_id FROM key_persons WHERE id = ?", {row["key_person_id"].get<int64_t>()}));
+      KAM_TRY(r, c.query_one("SELECT customer_id FROM key_persons WHERE id = ?",
+                             {row["key_person_id"].get<int64_t>()}));
       if (!r || r->i64(0) != id_of(row, "customer_id")) {
         return Error::invalid("key_person_id", "must be a key person of this customer");
       }
     }
     auto at = parse_iso8601(row["occurred_at"].get<std::string>());
-    if (at && *at > records_.clock().now() + 86400) return Error::invalid("occurred_at", "is in the future");
+    if (at && *at > records_.clock().now() + 86400)
+      return Error::invalid("occurred_at", "is in the future");
     if (!row["next_step_date"].is_null() && (row["next_step"].is_null())) {
       return Error::invalid("next_step", "is required when a next-step date is set");
     }
@@ -389,12 +425,14 @@ void ArchiveService::init_child_hooks() {
   contact_.after_write = [](db::Connection& c, const Actor&, const json& after) -> Status {
     if (after["key_person_id"].is_null()) return {};
     auto at = parse_iso8601(after["occurred_at"].get<std::string>());
-    KAM_CHECK(c.exec("UPDATE key_persons SET last_contact_at = ? WHERE id = ? AND "
-                     "(last_contact_at IS NULL OR last_contact_at < ?)",
-                     {*at, after["key_person_id"].get<int64_t>(), *at}));
+    KAM_CHECK(
+        c.exec("UPDATE key_persons SET last_contact_at = ? WHERE id = ? AND "
+               "(last_contact_at IS NULL OR last_contact_at < ?)",
+               {*at, after["key_person_id"].get<int64_t>(), *at}));
     return {};
   };
-  contact_.filters = [](db::Connection&, const ListQuery& q, std::string& where, db::Params& p) -> Status {
+  contact_.filters = [](db::Connection&, const ListQuery& q, std::string& where,
+                        db::Params& p) -> Status {
     for (const char* key : {"from", "to"}) {
       auto it = q.params.find(key);
       if (it == q.params.end() || it->second.empty()) continue;

@@ -608,7 +608,8 @@ Result<json> ChurnService::submit_history_training(const Actor& a, const History
     if (!lease) return;
     if (result) {
       (void)(*lease)->exec(
-          "UPDATE churn_jobs SET status = 'succeeded', phase = 'done', progress_done = progress_total, "
+          "UPDATE churn_jobs SET status = 'succeeded', phase = 'done', progress_done = "
+          "progress_total, "
           "model_id = ?, dataset = ?, finished_at = ? WHERE id = ?",
           {(*result)["id"].get<int64_t>(),
            result->value("evaluation", json::object()).value("dataset", json::object()).dump(),

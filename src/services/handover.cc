@@ -29,8 +29,10 @@ json handover_json(const db::Row& r) {
 
 constexpr const char* kHandoverSelect =
     "SELECT h.id, h.customer_id, h.role, h.from_user_id, h.to_user_id, h.reason, h.status, "
-    "h.created_by, h.created_at, h.completed_at, h.version, f.display_name, tu.display_name, c.name "
-    "FROM handovers h LEFT JOIN users f ON f.id = h.from_user_id JOIN users tu ON tu.id = h.to_user_id "
+    "h.created_by, h.created_at, h.completed_at, h.version, f.display_name, tu.display_name, "
+    "c.name "
+    "FROM handovers h LEFT JOIN users f ON f.id = h.from_user_id JOIN users tu ON tu.id = "
+    "h.to_user_id "
     "JOIN customers c ON c.id = h.customer_id ";
 
 }  // namespace
@@ -45,8 +47,10 @@ Result<json> ArchiveService::load_handover(db::Connection& c, int64_t id) {
   json arr = json::array();
   int done = 0;
   for (const auto& r : items) {
-    arr.push_back({{"id", r.i64(0)}, {"kind", r.text(1)},
-                   {"ref_id", r.is_null(2) ? json(nullptr) : json(r.i64(2))}, {"label", r.text(3)},
+    arr.push_back({{"id", r.i64(0)},
+                   {"kind", r.text(1)},
+                   {"ref_id", r.is_null(2) ? json(nullptr) : json(r.i64(2))},
+                   {"label", r.text(3)},
                    {"done", r.i64(4) != 0},
                    {"done_at", r.is_null(5) ? json(nullptr) : json(iso8601(r.i64(5)))},
                    {"note", r.is_null(6) ? json(nullptr) : json(r.text(6))}});
@@ -58,8 +62,11 @@ Result<json> ArchiveService::load_handover(db::Connection& c, int64_t id) {
   return h;
 }
 
-Result<std::optional<json>> ArchiveService::visible_handover(db::Connection& c, const Actor& a, int64_t id) {
-  KAM_TRY(row, c.query_one("SELECT customer_id, from_user_id, to_user_id FROM handovers WHERE id = ?", {id}));
+Result<std::optional<json>> ArchiveService::visible_handover(db::Connection& c, const Actor& a,
+                                                             int64_t id) {
+  KAM_TRY(row,
+          c.query_one("SELECT customer_id, from_user_id, to_user_id FROM handovers WHERE id = ?",
+                      {id}));
   if (!row) return std::optional<json>{};
   KAM_TRY(visible, records_.customer_visible(c, a, row->i64(0)));
   // The incoming manager sees the handover before the customer becomes theirs.
@@ -69,7 +76,8 @@ Result<std::optional<json>> ArchiveService::visible_handover(db::Connection& c, 
 }
 
 Result<json> ArchiveService::start_handover(const Actor& a, int64_t customer_id, const json& body) {
-  if (!a.can(domain::Perm::kHandover)) return Error::forbidden("only supervisors and admins start handovers");
+  if (!a.can(domain::Perm::kHandover))
+    return Error::forbidden("only supervisors and admins start handovers");
   if (!body.is_object()) return Error::invalid("", "the request body must be a JSON object");
   for (auto it = body.begin(); it != body.end(); ++it) {
     if (it.key() != "role" && it.key() != "to_user_id" && it.key() != "reason") {
@@ -83,7 +91,8 @@ Result<json> ArchiveService::start_handover(const Actor& a, int64_t customer_id,
   if (!body.contains("to_user_id") || !body["to_user_id"].is_number_integer()) {
     return Error::invalid("to_user_id", "is required (the incoming manager's user id)");
   }
-  if (!body.contains("reason") || !body["reason"].is_string() || body["reason"].get<std::string>().empty()) {
+  if (!body.contains("reason") || !body["reason"].is_string() ||
+      body["reason"].get<std::string>().empty()) {
     return Error::invalid("reason", "is required");
   }
   std::string reason = body["reason"].get<std::string>();
@@ -109,45 +118,64 @@ Result<json> ArchiveService::start_handover(const Actor& a, int64_t customer_id,
   if (from.is_number_integer() && from.get<int64_t>() == to) {
     return Error::invalid("to_user_id", "already holds this role for the customer");
   }
-  KAM_TRY(open, c.query_one("SELECT id FROM handovers WHERE customer_id = ? AND role = ? AND status = 'open'",
-                            {customer_id, role}));
-  if (open) return Error::conflict("a handover for this customer is already open (#" + std::to_string(open->i64(0)) + ")");
+  KAM_TRY(
+      open,
+      c.query_one("SELECT id FROM handovers WHERE customer_id = ? AND role = ? AND status = 'open'",
+                  {customer_id, role}));
+  if (open)
+    return Error::conflict("a handover for this customer is already open (#" +
+                           std::to_string(open->i64(0)) + ")");
 
   int64_t now = records_.clock().now();
   db::Value from_v = from.is_number_integer() ? db::Value(from.get<int64_t>()) : db::Value(nullptr);
-  KAM_TRY(idrow, c.query_one("INSERT INTO handovers(customer_id, role, from_user_id, to_user_id, reason, status, "
-                             "created_by, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, 1) RETURNING id",
-                             {customer_id, role, from_v, to, reason, a.user_id, now, now}));
+  KAM_TRY(idrow,
+          c.query_one(
+              "INSERT INTO handovers(customer_id, role, from_user_id, to_user_id, reason, status, "
+              "created_by, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, 'open', ?, ?, "
+              "?, 1) RETURNING id",
+              {customer_id, role, from_v, to, reason, a.user_id, now, now}));
   int64_t id = idrow->i64(0);
   auto item = [&](const std::string& kind, db::Value ref, const std::string& label) -> Status {
-    KAM_CHECK(c.exec("INSERT INTO handover_items(handover_id, kind, ref_id, label) VALUES (?, ?, ?, ?)",
-                     {id, kind, std::move(ref), label}));
+    KAM_CHECK(
+        c.exec("INSERT INTO handover_items(handover_id, kind, ref_id, label) VALUES (?, ?, ?, ?)",
+               {id, kind, std::move(ref), label}));
     return {};
   };
   if (from.is_number_integer()) {
     // Key persons whose relationship the outgoing manager holds must be introduced.
-    KAM_TRY(kps, c.query("SELECT id, name, title FROM key_persons WHERE customer_id = ? AND owner_id = ? ORDER BY senior DESC, id",
+    KAM_TRY(kps, c.query("SELECT id, name, title FROM key_persons WHERE customer_id = ? AND "
+                         "owner_id = ? ORDER BY senior DESC, id",
                          {customer_id, from.get<int64_t>()}));
     for (const auto& k : kps) {
-      KAM_CHECK(item("key_person_intro", k.i64(0), "介绍关键人 / Introduce key person: " + k.text(1) +
-                                                       (k.text(2).empty() ? "" : " (" + k.text(2) + ")")));
+      KAM_CHECK(item("key_person_intro", k.i64(0),
+                     "介绍关键人 / Introduce key person: " + k.text(1) +
+                         (k.text(2).empty() ? "" : " (" + k.text(2) + ")")));
     }
     // Open next steps the outgoing manager promised the customer.
-    KAM_TRY(steps, c.query("SELECT id, next_step, CAST(next_step_date AS TEXT) FROM contacts WHERE customer_id = ? AND "
-                           "user_id = ? AND next_step IS NOT NULL AND next_step_date >= ? ORDER BY next_step_date",
-                           {customer_id, from.get<int64_t>(), shanghai_date(now)}));
+    KAM_TRY(
+        steps,
+        c.query(
+            "SELECT id, next_step, CAST(next_step_date AS TEXT) FROM contacts WHERE customer_id = "
+            "? AND "
+            "user_id = ? AND next_step IS NOT NULL AND next_step_date >= ? ORDER BY next_step_date",
+            {customer_id, from.get<int64_t>(), shanghai_date(now)}));
     for (const auto& s : steps) {
-      KAM_CHECK(item("open_task", s.i64(0), "待办 / Open task: " + s.text(1) + " (" + s.text(2) + ")"));
+      KAM_CHECK(
+          item("open_task", s.i64(0), "待办 / Open task: " + s.text(1) + " (" + s.text(2) + ")"));
     }
     // Open alert tasks of the outgoing manager: the new one must know what is going on.
-    KAM_TRY(alerts, c.query("SELECT t.id, r.name, t.state FROM alert_tasks t JOIN alert_rules r ON r.id = t.rule_id WHERE "
-                            "t.customer_id = ? AND t.assignee_id = ? AND t.state <> 'closed' ORDER BY t.priority DESC, t.id",
+    KAM_TRY(alerts, c.query("SELECT t.id, r.name, t.state FROM alert_tasks t JOIN alert_rules r ON "
+                            "r.id = t.rule_id WHERE "
+                            "t.customer_id = ? AND t.assignee_id = ? AND t.state <> 'closed' ORDER "
+                            "BY t.priority DESC, t.id",
                             {customer_id, from.get<int64_t>()}));
     for (const auto& t : alerts) {
-      KAM_CHECK(item("alert_task", t.i64(0), "预警任务 / Alert task: " + t.text(1) + " (" + t.text(2) + ")"));
+      KAM_CHECK(item("alert_task", t.i64(0),
+                     "预警任务 / Alert task: " + t.text(1) + " (" + t.text(2) + ")"));
     }
     KAM_CHECK(item("documents", nullptr, "移交合同与资料 / Hand over contracts and documents"));
-    KAM_CHECK(item("customer_notified", nullptr, "告知客户新经理 / Introduce the new manager to the customer"));
+    KAM_CHECK(item("customer_notified", nullptr,
+                   "告知客户新经理 / Introduce the new manager to the customer"));
   }
   KAM_TRY(h, load_handover(c, id));
   KAM_CHECK(write_audit(c, records_.clock(), a, "create", "handover", id, nullptr, h));
@@ -162,8 +190,10 @@ Result<json> ArchiveService::get_handover(const Actor& a, int64_t id) {
   return *h;
 }
 
-Result<json> ArchiveService::list_handovers(const Actor& a, const std::string& status, int64_t customer_id) {
-  if (!a.can(domain::Perm::kArchiveRead)) return Error::forbidden("your role cannot read handovers");
+Result<json> ArchiveService::list_handovers(const Actor& a, const std::string& status,
+                                            int64_t customer_id) {
+  if (!a.can(domain::Perm::kArchiveRead))
+    return Error::forbidden("your role cannot read handovers");
   if (!status.empty() && status != "open" && status != "completed" && status != "cancelled") {
     return Error::invalid("status", "must be one of: open, completed, cancelled");
   }
@@ -180,20 +210,25 @@ Result<json> ArchiveService::list_handovers(const Actor& a, const std::string& s
     where += " AND h.customer_id = ?";
     p.push_back(customer_id);
   }
-  KAM_TRY(rows, lease->query(std::string(kHandoverSelect) + "WHERE " + where + " ORDER BY h.id DESC LIMIT 200", p));
+  KAM_TRY(rows, lease->query(std::string(kHandoverSelect) + "WHERE " + where +
+                                 " ORDER BY h.id DESC LIMIT 200",
+                             p));
   json items = json::array();
   for (const auto& r : rows) items.push_back(handover_json(r));
   return json{{"items", items}, {"next_cursor", nullptr}, {"total", items.size()}};
 }
 
-Result<json> ArchiveService::tick_handover_item(const Actor& a, int64_t hid, int64_t item_id, const json& body) {
+Result<json> ArchiveService::tick_handover_item(const Actor& a, int64_t hid, int64_t item_id,
+                                                const json& body) {
   if (!body.is_object() || !body.contains("done") || !body["done"].is_boolean()) {
     return Error::invalid("done", "is required: true or false");
   }
   for (auto it = body.begin(); it != body.end(); ++it) {
-    if (it.key() != "done" && it.key() != "note") return Error::invalid(it.key(), "is not a field of a checklist item");
+    if (it.key() != "done" && it.key() != "note")
+      return Error::invalid(it.key(), "is not a field of a checklist item");
   }
-  if (body.contains("note") && !(body["note"].is_string() && utf8_length(body["note"].get<std::string>()) <= 500)) {
+  if (body.contains("note") &&
+      !(body["note"].is_string() && utf8_length(body["note"].get<std::string>()) <= 500)) {
     return Error::invalid("note", "must be text up to 500 characters");
   }
   KAM_TRY(lease, records_.db().acquire());
@@ -201,18 +236,23 @@ Result<json> ArchiveService::tick_handover_item(const Actor& a, int64_t hid, int
   auto& c = tx.conn();
   KAM_TRY(h, visible_handover(c, a, hid));
   if (!h) return Error::not_found("handover");
-  if ((*h)["status"] != "open") return Error::conflict("this handover is " + (*h)["status"].get<std::string>());
+  if ((*h)["status"] != "open")
+    return Error::conflict("this handover is " + (*h)["status"].get<std::string>());
   bool party = (*h)["from_user_id"] == a.user_id || (*h)["to_user_id"] == a.user_id;
   if (!party && !a.can(domain::Perm::kHandover)) {
     return Error::forbidden("only the managers concerned and supervisors tick the checklist");
   }
   bool done = body["done"].get<bool>();
   int64_t now = records_.clock().now();
-  KAM_TRY(n, c.exec("UPDATE handover_items SET done = ?, done_by = ?, done_at = ?, note = COALESCE(?, note) "
-                    "WHERE id = ? AND handover_id = ?",
-                    {static_cast<int64_t>(done), done ? db::Value(a.user_id) : db::Value(nullptr),
-                     done ? db::Value(now) : db::Value(nullptr),
-                     body.contains("note") ? db::Value(body["note"].get<std::string>()) : db::Value(nullptr), item_id, hid}));
+  KAM_TRY(
+      n,
+      c.exec(
+          "UPDATE handover_items SET done = ?, done_by = ?, done_at = ?, note = COALESCE(?, note) "
+          "WHERE id = ? AND handover_id = ?",
+          {static_cast<int64_t>(done), done ? db::Value(a.user_id) : db::Value(nullptr),
+           done ? db::Value(now) : db::Value(nullptr),
+           body.contains("note") ? db::Value(body["note"].get<std::string>()) : db::Value(nullptr),
+           item_id, hid}));
   if (n == 0) return Error::not_found("checklist item");
   KAM_CHECK(write_audit(c, records_.clock(), a, "update", "handover_item", item_id, nullptr, body));
   KAM_TRY(out, load_handover(c, hid));
@@ -221,13 +261,15 @@ Result<json> ArchiveService::tick_handover_item(const Actor& a, int64_t hid, int
 }
 
 Result<json> ArchiveService::complete_handover(const Actor& a, int64_t id) {
-  if (!a.can(domain::Perm::kHandover)) return Error::forbidden("only supervisors and admins complete handovers");
+  if (!a.can(domain::Perm::kHandover))
+    return Error::forbidden("only supervisors and admins complete handovers");
   KAM_TRY(lease, records_.db().acquire());
   KAM_TRY(tx, db::Transaction::begin(lease));
   auto& c = tx.conn();
   KAM_TRY(h, visible_handover(c, a, id));
   if (!h) return Error::not_found("handover");
-  if ((*h)["status"] != "open") return Error::conflict("this handover is " + (*h)["status"].get<std::string>());
+  if ((*h)["status"] != "open")
+    return Error::conflict("this handover is " + (*h)["status"].get<std::string>());
   if (!(*h)["ready"].get<bool>()) {
     int left = static_cast<int>((*h)["items"].size()) - (*h)["items_done"].get<int>();
     return Error::conflict(std::to_string(left) + " checklist items are not done yet", "items");
@@ -237,25 +279,35 @@ Result<json> ArchiveService::complete_handover(const Actor& a, int64_t id) {
   std::string role = (*h)["role"].get<std::string>();
   std::string column = role == "phone_manager" ? "phone_manager_id" : "account_manager_id";
   KAM_TRY(before, c.query_one("SELECT " + column + " FROM customers WHERE id = ?", {customer}));
-  KAM_CHECK(c.exec("UPDATE customers SET " + column + " = ?, updated_at = ?, version = version + 1 WHERE id = ?",
-                   {to, now, customer}));
-  KAM_CHECK(c.exec("UPDATE assignments SET ended_at = ? WHERE customer_id = ? AND role = ? AND ended_at IS NULL",
-                   {now, customer, role}));
-  KAM_CHECK(c.exec("INSERT INTO assignments(customer_id, role, user_id, started_at, reason, assigned_by) VALUES (?, ?, ?, ?, ?, ?)",
-                   {customer, role, to, now, (*h)["reason"].get<std::string>(), a.user_id}));
+  KAM_CHECK(c.exec(
+      "UPDATE customers SET " + column + " = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+      {to, now, customer}));
+  KAM_CHECK(c.exec(
+      "UPDATE assignments SET ended_at = ? WHERE customer_id = ? AND role = ? AND ended_at IS NULL",
+      {now, customer, role}));
+  KAM_CHECK(
+      c.exec("INSERT INTO assignments(customer_id, role, user_id, started_at, reason, assigned_by) "
+             "VALUES (?, ?, ?, ?, ?, ?)",
+             {customer, role, to, now, (*h)["reason"].get<std::string>(), a.user_id}));
   if (!(*h)["from_user_id"].is_null()) {
     // Ordinary key persons follow the account; senior ones stay with their senior owner.
-    KAM_CHECK(c.exec("UPDATE key_persons SET owner_id = ?, updated_at = ?, version = version + 1 WHERE customer_id = ? "
-                     "AND owner_id = ? AND senior = 0",
-                     {to, now, customer, (*h)["from_user_id"].get<int64_t>()}));
+    KAM_CHECK(
+        c.exec("UPDATE key_persons SET owner_id = ?, updated_at = ?, version = version + 1 WHERE "
+               "customer_id = ? "
+               "AND owner_id = ? AND senior = 0",
+               {to, now, customer, (*h)["from_user_id"].get<int64_t>()}));
     // Open alert tasks follow the customer to its new manager.
-    KAM_CHECK(AlertService::reassign_on_handover(c, customer, (*h)["from_user_id"].get<int64_t>(), to, now));
+    KAM_CHECK(AlertService::reassign_on_handover(c, customer, (*h)["from_user_id"].get<int64_t>(),
+                                                 to, now));
   }
-  KAM_CHECK(c.exec("UPDATE handovers SET status = 'completed', completed_at = ?, updated_at = ?, version = version + 1 WHERE id = ?",
-                   {now, now, id}));
-  KAM_CHECK(write_audit(c, records_.clock(), a, "update", "customer", customer,
-                        json{{column, before && !before->is_null(0) ? json(before->i64(0)) : json(nullptr)}},
-                        json{{column, to}, {"handover_id", id}}));
+  KAM_CHECK(
+      c.exec("UPDATE handovers SET status = 'completed', completed_at = ?, updated_at = ?, version "
+             "= version + 1 WHERE id = ?",
+             {now, now, id}));
+  KAM_CHECK(write_audit(
+      c, records_.clock(), a, "update", "customer", customer,
+      json{{column, before && !before->is_null(0) ? json(before->i64(0)) : json(nullptr)}},
+      json{{column, to}, {"handover_id", id}}));
   KAM_CHECK(write_audit(c, records_.clock(), a, "complete", "handover", id, nullptr, nullptr));
   KAM_TRY(out, load_handover(c, id));
   KAM_CHECK(tx.commit());
@@ -263,18 +315,24 @@ Result<json> ArchiveService::complete_handover(const Actor& a, int64_t id) {
 }
 
 Result<json> ArchiveService::cancel_handover(const Actor& a, int64_t id, const json& body) {
-  if (!a.can(domain::Perm::kHandover)) return Error::forbidden("only supervisors and admins cancel handovers");
+  if (!a.can(domain::Perm::kHandover))
+    return Error::forbidden("only supervisors and admins cancel handovers");
   KAM_TRY(lease, records_.db().acquire());
   KAM_TRY(tx, db::Transaction::begin(lease));
   auto& c = tx.conn();
   KAM_TRY(h, visible_handover(c, a, id));
   if (!h) return Error::not_found("handover");
-  if ((*h)["status"] != "open") return Error::conflict("this handover is " + (*h)["status"].get<std::string>());
+  if ((*h)["status"] != "open")
+    return Error::conflict("this handover is " + (*h)["status"].get<std::string>());
   int64_t now = records_.clock().now();
-  KAM_CHECK(c.exec("UPDATE handovers SET status = 'cancelled', completed_at = ?, updated_at = ?, version = version + 1 WHERE id = ?",
-                   {now, now, id}));
+  KAM_CHECK(
+      c.exec("UPDATE handovers SET status = 'cancelled', completed_at = ?, updated_at = ?, version "
+             "= version + 1 WHERE id = ?",
+             {now, now, id}));
   KAM_CHECK(write_audit(c, records_.clock(), a, "cancel", "handover", id, nullptr,
-                        body.is_object() && body.contains("reason") ? json{{"reason", body["reason"]}} : json(nullptr)));
+                        body.is_object() && body.contains("reason")
+                            ? json{{"reason", body["reason"]}}
+                            : json(nullptr)));
   KAM_TRY(out, load_handover(c, id));
   KAM_CHECK(tx.commit());
   return out;

@@ -14,11 +14,14 @@ Result<json> customer_overview(Services& s, const Actor& a, int64_t id) {
     KAM_TRY(lease, s.db.acquire());
     KAM_TRY(value, s.usage.customer_value(*lease, id, 12));
     ov["value"] = value;
-    KAM_TRY(zone, lease->query_one("SELECT month, zone, previous_zone FROM customer_zones WHERE customer_id = ? ORDER BY month DESC LIMIT 1",
+    KAM_TRY(zone, lease->query_one("SELECT month, zone, previous_zone FROM customer_zones WHERE "
+                                   "customer_id = ? ORDER BY month DESC LIMIT 1",
                                    {id}));
     if (zone) {
-      ov["risk_zone"] = {{"month", domain::month_text(static_cast<int>(zone->i64(0)))}, {"zone", zone->text(1)},
-                         {"previous_zone", zone->opt_text(2) ? json(zone->text(2)) : json(nullptr)}};
+      ov["risk_zone"] = {
+          {"month", domain::month_text(static_cast<int>(zone->i64(0)))},
+          {"zone", zone->text(1)},
+          {"previous_zone", zone->opt_text(2) ? json(zone->text(2)) : json(nullptr)}};
     }
     KAM_TRY(alerts, s.alerts.customer_tasks(*lease, id, true));
     ov["alerts"] = alerts;

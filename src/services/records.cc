@@ -118,21 +118,25 @@ Result<json> check_string(const FieldSpec& f, const json& v) {
     case Check::kCreditCode: {
       for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
       auto problem = domain::credit_code_problem(s);
-      if (!problem.empty()) return Error::invalid(f.name, "is not a valid unified social credit code: " + problem);
+      if (!problem.empty())
+        return Error::invalid(f.name, "is not a valid unified social credit code: " + problem);
       break;
     }
     case Check::kMobile:
-      if (!domain::is_mobile_number(s)) return Error::invalid(f.name, "is not a mobile number (11 digits, 13x-19x)");
+      if (!domain::is_mobile_number(s))
+        return Error::invalid(f.name, "is not a mobile number (11 digits, 13x-19x)");
       break;
     case Check::kLineNumber:
-      if (!domain::is_line_number(s)) return Error::invalid(f.name, "is not a valid number (mobile, fixed line or circuit id)");
+      if (!domain::is_line_number(s))
+        return Error::invalid(f.name, "is not a valid number (mobile, fixed line or circuit id)");
       break;
     case Check::kPhoneAny:
       if (!domain::is_line_number(s)) return Error::invalid(f.name, "is not a valid phone number");
       break;
     case Check::kResidentId:
       for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      if (!domain::is_resident_id(s)) return Error::invalid(f.name, "is not a valid 18-character ID number");
+      if (!domain::is_resident_id(s))
+        return Error::invalid(f.name, "is not a valid 18-character ID number");
       break;
     case Check::kEmail: {
       static const std::regex re(R"(^[^@\s]+@[^@\s]+\.[^@\s]+$)");
@@ -164,8 +168,8 @@ Result<json> decode_field(const FieldSpec& f, const json& v) {
         return Error::invalid(f.name, "is out of range");
       }
       if (n < f.min || n > f.max) {
-        return Error::invalid(f.name, "must be between " + std::to_string(f.min) + " and " +
-                                          std::to_string(f.max));
+        return Error::invalid(
+            f.name, "must be between " + std::to_string(f.min) + " and " + std::to_string(f.max));
       }
       return json(n);
     }
@@ -180,7 +184,8 @@ Result<json> decode_field(const FieldSpec& f, const json& v) {
     case FieldType::kTimestamp: {
       if (!v.is_string()) return Error::invalid(f.name, "must be an ISO-8601 time");
       auto t = parse_iso8601(v.get<std::string>());
-      if (!t) return Error::invalid(f.name, "must be an ISO-8601 time, e.g. 2026-11-24T09:30:00+08:00");
+      if (!t)
+        return Error::invalid(f.name, "must be an ISO-8601 time, e.g. 2026-11-24T09:30:00+08:00");
       return json(iso8601(*t));
     }
     case FieldType::kEnum: {
@@ -193,7 +198,8 @@ Result<json> decode_field(const FieldSpec& f, const json& v) {
       return Error::invalid(f.name, "must be one of: " + allowed);
     }
     case FieldType::kRefText:
-      if (!v.is_string() || v.get<std::string>().size() > 32) return Error::invalid(f.name, "must be a code");
+      if (!v.is_string() || v.get<std::string>().size() > 32)
+        return Error::invalid(f.name, "must be a code");
       return v;
     case FieldType::kJson:
       if (v.dump().size() > 8000) return Error::invalid(f.name, "is too large");
@@ -286,7 +292,8 @@ Result<SortSpec> parse_sort(const EntitySpec& s, std::string sort) {
     return out;
   }
   const FieldSpec* f = s.field(sort);
-  if (!f || !f->sort) return Error::invalid("sort", "cannot sort " + s.title + "s by '" + sort + "'");
+  if (!f || !f->sort)
+    return Error::invalid("sort", "cannot sort " + s.title + "s by '" + sort + "'");
   bool numeric = f->type == FieldType::kInt || f->type == FieldType::kMoney ||
                  f->type == FieldType::kTimestamp || f->type == FieldType::kRef;
   out.numeric = numeric;
@@ -356,9 +363,11 @@ Result<std::optional<json>> Records::load(db::Connection& c, const Actor& a, con
   std::string where = "t.id = ?";
   db::Params p = {id};
   if (!scope.all && s.scoping != domain::Scoping::kNone) {
-    where += s.owned_by_customer()
-                 ? " AND EXISTS (SELECT 1 FROM customers c WHERE c.id = t.customer_id AND " + scope.sql + ")"
-                 : " AND EXISTS (SELECT 1 FROM customers c WHERE c.id = t.id AND " + scope.sql + ")";
+    where +=
+        s.owned_by_customer()
+            ? " AND EXISTS (SELECT 1 FROM customers c WHERE c.id = t.customer_id AND " + scope.sql +
+                  ")"
+            : " AND EXISTS (SELECT 1 FROM customers c WHERE c.id = t.id AND " + scope.sql + ")";
     p.insert(p.end(), scope.params.begin(), scope.params.end());
   }
   KAM_TRY(rows, load_where(c, s, where, p, "", 0, h));
@@ -381,9 +390,10 @@ Result<json> Records::list(const Actor& a, const EntitySpec& s, const RecordHook
   } else {
     auto scope = customer_scope_sql(a, "c");
     if (!scope.all && s.scoping != domain::Scoping::kNone) {
-      where += s.owned_by_customer()
-                   ? " AND t.customer_id IN (SELECT c.id FROM customers c WHERE " + scope.sql + ")"
-                   : " AND EXISTS (SELECT 1 FROM customers c WHERE c.id = t.id AND " + scope.sql + ")";
+      where +=
+          s.owned_by_customer()
+              ? " AND t.customer_id IN (SELECT c.id FROM customers c WHERE " + scope.sql + ")"
+              : " AND EXISTS (SELECT 1 FROM customers c WHERE c.id = t.id AND " + scope.sql + ")";
       p.insert(p.end(), scope.params.begin(), scope.params.end());
     }
   }
@@ -399,7 +409,8 @@ Result<json> Records::list(const Actor& a, const EntitySpec& s, const RecordHook
       }
     }
     if (f.type == FieldType::kBool) {
-      if (it->second != "true" && it->second != "false") return Error::invalid(f.name, "must be true or false");
+      if (it->second != "true" && it->second != "false")
+        return Error::invalid(f.name, "must be true or false");
       v = it->second == "true";
     }
     if (f.type == FieldType::kEnum) KAM_CHECK(decode_field(f, v));
@@ -412,7 +423,8 @@ Result<json> Records::list(const Actor& a, const EntitySpec& s, const RecordHook
   KAM_TRY(count, lease->query_one("SELECT COUNT(*) FROM " + s.table + " t WHERE " + where, p));
   if (!q.cursor.empty()) {
     KAM_TRY(cur, decode_cursor(q.cursor));
-    if (sort.numeric != cur.value.is_number()) return Error::invalid("cursor", "does not match the sort order");
+    if (sort.numeric != cur.value.is_number())
+      return Error::invalid("cursor", "does not match the sort order");
     where += " AND (" + sort.expr + (sort.desc ? " < ?" : " > ?") + " OR (" + sort.expr +
              " = ? AND t.id " + (sort.desc ? "< ?" : "> ?") + "))";
     db::Value sv = sort.numeric ? db::Value(cur.value.get<int64_t>())
@@ -422,7 +434,8 @@ Result<json> Records::list(const Actor& a, const EntitySpec& s, const RecordHook
     p.push_back(cur.id);
   }
   std::string dir = sort.desc ? " DESC" : " ASC";
-  KAM_TRY(items, load_where(*lease, s, where, p, sort.expr + dir + ", t.id" + dir, q.limit + 1, &h));
+  KAM_TRY(items,
+          load_where(*lease, s, where, p, sort.expr + dir + ", t.id" + dir, q.limit + 1, &h));
   json next = nullptr;
   if (items.size() > static_cast<size_t>(q.limit)) {
     items.pop_back();
@@ -464,8 +477,9 @@ Result<json> Records::create(const Actor& a, const EntitySpec& s, const RecordHo
   return out;
 }
 
-Result<json> Records::create_in(db::Connection& c, const Actor& a, const EntitySpec& s, const RecordHooks& h,
-                                const json& body, std::optional<int64_t> customer_id) {
+Result<json> Records::create_in(db::Connection& c, const Actor& a, const EntitySpec& s,
+                                const RecordHooks& h, const json& body,
+                                std::optional<int64_t> customer_id) {
   if (!a.can(h.create_perm)) return Error::forbidden("your role cannot create a " + s.title);
   KAM_TRY(vals, decode_body(s, body, true));
   if (s.owned_by_customer()) {
@@ -490,7 +504,9 @@ Result<json> Records::create_in(db::Connection& c, const Actor& a, const EntityS
     qs += ", ?";
     p.push_back(to_db(f, vals[f.name]));
   }
-  KAM_TRY(idrow, c.query_one("INSERT INTO " + s.table + " (" + cols + ") VALUES (" + qs + ") RETURNING id", p));
+  KAM_TRY(idrow,
+          c.query_one("INSERT INTO " + s.table + " (" + cols + ") VALUES (" + qs + ") RETURNING id",
+                      p));
   int64_t id = idrow->i64(0);
   KAM_TRY(after, load(c, Actor::system(), s, id, &h));
   if (h.after_write) KAM_CHECK(h.after_write(c, a, *after));
@@ -506,7 +522,8 @@ Result<json> Records::update(const Actor& a, const EntitySpec& s, const RecordHo
                              const json& body) {
   if (!a.can(h.write_perm)) return Error::forbidden("your role cannot change a " + s.title);
   if (!body.is_object()) return Error::invalid("", "the request body must be a JSON object");
-  if (!body.contains("version")) return Error::invalid("version", "is required: send the version you read");
+  if (!body.contains("version"))
+    return Error::invalid("version", "is required: send the version you read");
   if (!body["version"].is_number_integer()) return Error::invalid("version", "must be an integer");
   int64_t version = body["version"].get<int64_t>();
   KAM_TRY(changes, decode_body(s, body, false));
@@ -516,7 +533,8 @@ Result<json> Records::update(const Actor& a, const EntitySpec& s, const RecordHo
   if (!before) return Error::not_found(s.title);
   if ((*before)["version"].get<int64_t>() != version) {
     return Error::conflict("this " + s.title + " was changed by someone else (now version " +
-                               std::to_string((*before)["version"].get<int64_t>()) + "); reload and try again",
+                               std::to_string((*before)["version"].get<int64_t>()) +
+                               "); reload and try again",
                            "version");
   }
   json merged = *before;
@@ -543,8 +561,11 @@ Result<json> Records::update(const Actor& a, const EntitySpec& s, const RecordHo
   p.push_back(id);
   p.push_back(version);
   KAM_TRY(n, tx->exec("UPDATE " + s.table + " SET " + sets +
-                          "updated_at = ?, version = version + 1 WHERE id = ? AND version = ?", p));
-  if (n == 0) return Error::conflict("this " + s.title + " was changed by someone else; reload and try again", "version");
+                          "updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
+                      p));
+  if (n == 0)
+    return Error::conflict("this " + s.title + " was changed by someone else; reload and try again",
+                           "version");
   KAM_TRY(after, load(tx.conn(), Actor::system(), s, id, &h));
   if (h.after_write) KAM_CHECK(h.after_write(tx.conn(), a, *after));
   KAM_CHECK(write_audit(tx.conn(), clock_, a, "update", s.name, id, diff_before, diff_after));

@@ -49,11 +49,12 @@ class Records {
   Result<json> get(const Actor& a, const domain::EntitySpec& s, const RecordHooks& h, int64_t id);
   Result<json> create(const Actor& a, const domain::EntitySpec& s, const RecordHooks& h,
                       const json& body, std::optional<int64_t> customer_id = std::nullopt);
-  Result<json> update(const Actor& a, const domain::EntitySpec& s, const RecordHooks& h,
-                      int64_t id, const json& body);
+  Result<json> update(const Actor& a, const domain::EntitySpec& s, const RecordHooks& h, int64_t id,
+                      const json& body);
   // create() inside the caller's transaction (a change made together with others).
-  Result<json> create_in(db::Connection& c, const Actor& a, const domain::EntitySpec& s, const RecordHooks& h,
-                         const json& body, std::optional<int64_t> customer_id = std::nullopt);
+  Result<json> create_in(db::Connection& c, const Actor& a, const domain::EntitySpec& s,
+                         const RecordHooks& h, const json& body,
+                         std::optional<int64_t> customer_id = std::nullopt);
   Status remove(const Actor& a, const domain::EntitySpec& s, const RecordHooks& h, int64_t id);
 
   // Building blocks for areas that compose several records in one call.

@@ -24,23 +24,40 @@ namespace kam::services {
 
 struct Services {
   Services(db::Database& database, const Clock& c)
-      : db(database), clock(c), auth(database, c), records(database, c), archive(records),
-        admin(records, auth), usage(records), analysis(records), churn(records),
-        care(records), tariff(records), family_plan(records), alerts(records, archive), desk(records),
-        catalogue(records), orders(records) {
+      : db(database),
+        clock(c),
+        auth(database, c),
+        records(database, c),
+        archive(records),
+        admin(records, auth),
+        usage(records),
+        analysis(records),
+        churn(records),
+        care(records),
+        tariff(records),
+        family_plan(records),
+        alerts(records, archive),
+        desk(records),
+        catalogue(records),
+        orders(records) {
     // After each monthly import the warning engine runs for the newest month.
-    alerts.set_family_plan_source([this](db::Connection& c, int month) { return family_plan.candidate_members(c, month); });
+    alerts.set_family_plan_source(
+        [this](db::Connection& c, int month) { return family_plan.candidate_members(c, month); });
     // After each engine run the current churn model scores the month (the engine's churn_score
-    // field reads the latest scores there are: the month's own on a re-run, else the month before's).
+    // field reads the latest scores there are: the month's own on a re-run, else the month
+    // before's).
     alerts.set_after_run([this](int month) {
       auto r = churn.score_month(Actor::system("engine"), month);
-      if (!r) spdlog::error("churn scores of {}: {}", month, r.error().message);
-      else if (!r->contains("skipped")) spdlog::info("churn scores of {}: {} customers", month, (*r)["rows"].dump());
+      if (!r)
+        spdlog::error("churn scores of {}: {}", month, r.error().message);
+      else if (!r->contains("skipped"))
+        spdlog::info("churn scores of {}: {} customers", month, (*r)["rows"].dump());
     });
     // Completing a one-stop order schedules its satisfaction callback (the service desk's survey).
-    orders.on_completed([this](db::Connection& c, int64_t customer, const std::string&, int64_t order, int64_t) {
-      return desk.schedule_order_callback(c, customer, order, clock.now());
-    });
+    orders.on_completed(
+        [this](db::Connection& c, int64_t customer, const std::string&, int64_t order, int64_t) {
+          return desk.schedule_order_callback(c, customer, order, clock.now());
+        });
     usage.on_months_computed([this](int latest) {
       auto r = alerts.run(Actor::system("engine"), latest);
       if (!r) spdlog::error("warning engine after import: {}", r.error().message);

@@ -26,11 +26,13 @@ class UsageService {
 
   // Imports a file now (the CLI; the HTTP upload goes through submit_import). Answers the
   // import record; a file with bad rows answers it too, with status "failed" and the issues.
-  Result<json> import_file(const Actor& a, std::string bytes, const ImportRequest& r,
-                           const std::function<void(const std::string&, size_t, size_t)>& progress = {});
+  Result<json> import_file(
+      const Actor& a, std::string bytes, const ImportRequest& r,
+      const std::function<void(const std::string&, size_t, size_t)>& progress = {});
   // Records an import of the file at `path` (taken over: deleted when done) and runs it in
   // the background; answers the queued import record.
-  Result<json> submit_import(const Actor& a, const std::filesystem::path& path, const ImportRequest& r);
+  Result<json> submit_import(const Actor& a, const std::filesystem::path& path,
+                             const ImportRequest& r);
   Result<json> get_import(const Actor& a, int64_t id);
   Result<json> list_imports(const Actor& a, int limit);
   // Waits until no background import is queued or running (tests, shutdown).
@@ -51,21 +53,25 @@ class UsageService {
   Result<json> customer_value(const Actor& a, int64_t customer_id, int months);
   Result<json> customer_value(db::Connection& c, int64_t customer_id, int months);
   // Monthly (or daily, between two dates) usage of one member.
-  Result<json> member_usage(const Actor& a, int64_t member_id, int months, const std::string& from_day,
-                            const std::string& to_day);
+  Result<json> member_usage(const Actor& a, int64_t member_id, int months,
+                            const std::string& from_day, const std::string& to_day);
 
   // Called after a value computation with the newest month it covered (the warning engine
   // hooks in here). Not called by run_value (a recomputation of history).
-  void on_months_computed(std::function<void(int latest_month)> fn) { after_compute_.push_back(std::move(fn)); }
+  void on_months_computed(std::function<void(int latest_month)> fn) {
+    after_compute_.push_back(std::move(fn));
+  }
 
   Records& records() { return records_; }
 
  private:
-  Result<json> run_import(const Actor& a, int64_t import_id, std::string bytes, const ImportRequest& r,
+  Result<json> run_import(const Actor& a, int64_t import_id, std::string bytes,
+                          const ImportRequest& r,
                           const std::function<void(const std::string&, size_t, size_t)>& progress);
   Result<json> compute_range(int from, int to);
   Result<json> load_import(db::Connection& c, int64_t id);
-  void run_job(const Actor& a, int64_t id, const std::filesystem::path& path, const ImportRequest& r);
+  void run_job(const Actor& a, int64_t id, const std::filesystem::path& path,
+               const ImportRequest& r);
 
   Records& records_;
   std::vector<std::function<void(int)>> after_compute_;

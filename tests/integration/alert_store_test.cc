@@ -55,18 +55,24 @@ TEST_P(AlertTest, EngineCreatesTasksOnceZonesForEveryMember) {
   EXPECT_EQ(again["tasks_created"], 0);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM alert_tasks"), tasks);
   // One open task per customer and rule.
-  EXPECT_EQ(scalar("SELECT COUNT(*) FROM (SELECT customer_id, rule_id FROM alert_tasks WHERE state <> 'closed' "
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM (SELECT customer_id, rule_id FROM alert_tasks WHERE state "
+                   "<> 'closed' "
                    "GROUP BY customer_id, rule_id HAVING COUNT(*) > 1) d"),
             0);
   // Every member of the month has a zone; every group with members too.
-  EXPECT_EQ(scalar("SELECT SUM(count) FROM zone_counts WHERE month = ? AND level = 'member'", {int64_t{month_}}),
-            scalar("SELECT row_count FROM usage_periods WHERE kind = 'month' AND period = ?", {int64_t{month_}}));
+  EXPECT_EQ(scalar("SELECT SUM(count) FROM zone_counts WHERE month = ? AND level = 'member'",
+                   {int64_t{month_}}),
+            scalar("SELECT row_count FROM usage_periods WHERE kind = 'month' AND period = ?",
+                   {int64_t{month_}}));
   EXPECT_GT(scalar("SELECT COUNT(*) FROM customer_zones WHERE month = ?", {int64_t{month_}}), 0);
   // Tasks go to the manager the rule names.
-  EXPECT_EQ(scalar("SELECT COUNT(*) FROM alert_tasks t JOIN alert_rules r ON r.id = t.rule_id JOIN customers c ON c.id = t.customer_id "
-                   "WHERE (r.assignee = 'account_manager' AND t.assignee_id <> c.account_manager_id) OR "
-                   "(r.assignee = 'phone_manager' AND t.assignee_id <> COALESCE(c.phone_manager_id, c.account_manager_id))"),
-            0);
+  EXPECT_EQ(
+      scalar("SELECT COUNT(*) FROM alert_tasks t JOIN alert_rules r ON r.id = t.rule_id JOIN "
+             "customers c ON c.id = t.customer_id "
+             "WHERE (r.assignee = 'account_manager' AND t.assignee_id <> c.account_manager_id) OR "
+             "(r.assignee = 'phone_manager' AND t.assignee_id <> COALESCE(c.phone_manager_id, "
+             "c.account_manager_id))"),
+      0);
   // Priority follows severity: a critical task outranks a low one of the same customer value.
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM alert_tasks WHERE priority < 10 OR priority > 100"), 0);
 }
@@ -74,8 +80,11 @@ TEST_P(AlertTest, EngineCreatesTasksOnceZonesForEveryMember) {
 TEST_P(AlertTest, ABrokenRuleNeverStopsTheOthers) {
   {
     auto lease = db_->acquire();
-    ASSERT_TRUE((*lease)->exec("INSERT INTO alert_rules(name, level, condition, severity, assignee, deadline_days, enabled, builtin, "
-                               "created_at, updated_at) VALUES ('broken', 'member', 'bill >>> 3', 'low', 'account_manager', 3, 1, 0, 0, 0)")
+    ASSERT_TRUE((*lease)
+                    ->exec("INSERT INTO alert_rules(name, level, condition, severity, assignee, "
+                           "deadline_days, enabled, builtin, "
+                           "created_at, updated_at) VALUES ('broken', 'member', 'bill >>> 3', "
+                           "'low', 'account_manager', 3, 1, 0, 0, 0)")
                     .ok());
   }
   json r = run();
@@ -90,24 +99,42 @@ TEST_P(AlertTest, RulesAreValidatedVersionedAndPreviewed) {
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().field, "condition");
   EXPECT_NE(bad.error().message.find("at position 16"), std::string::npos) << bad.error().message;
-  EXPECT_EQ(s_->alerts.create_rule(actor("manager1"), {{"name", "x"}, {"condition", "bill > 1"}}).error().code, ErrorCode::kForbidden);
-  EXPECT_EQ(s_->alerts.create_rule(sup, {{"name", "x"}, {"condition", "bill > 1"}, {"deadline_days", 0}}).error().field, "deadline_days");
-  EXPECT_EQ(s_->alerts.create_rule(sup, {{"name", "x"}, {"condition", "bill > 1"}, {"assignee", "team"}}).error().field, "team_id");
-  auto created = s_->alerts.create_rule(sup, {{"name", "大客户话费下降"}, {"condition", "bill[-2] >= 200 and bill < bill[-2] * 0.5"},
-                                              {"severity", "high"}, {"assignee", "account_manager"}, {"deadline_days", 5}});
+  EXPECT_EQ(s_->alerts.create_rule(actor("manager1"), {{"name", "x"}, {"condition", "bill > 1"}})
+                .error()
+                .code,
+            ErrorCode::kForbidden);
+  EXPECT_EQ(
+      s_->alerts.create_rule(sup, {{"name", "x"}, {"condition", "bill > 1"}, {"deadline_days", 0}})
+          .error()
+          .field,
+      "deadline_days");
+  EXPECT_EQ(
+      s_->alerts.create_rule(sup, {{"name", "x"}, {"condition", "bill > 1"}, {"assignee", "team"}})
+          .error()
+          .field,
+      "team_id");
+  auto created =
+      s_->alerts.create_rule(sup, {{"name", "大客户话费下降"},
+                                   {"condition", "bill[-2] >= 200 and bill < bill[-2] * 0.5"},
+                                   {"severity", "high"},
+                                   {"assignee", "account_manager"},
+                                   {"deadline_days", 5}});
   ASSERT_TRUE(created.ok()) << created.error().message;
   int64_t id = (*created)["id"];
   EXPECT_EQ((*created)["version"], 1);
-  auto updated = s_->alerts.update_rule(sup, id, {{"version", 1}, {"condition", "bill[-2] >= 300 and bill < bill[-2] * 0.5"}});
+  auto updated = s_->alerts.update_rule(
+      sup, id, {{"version", 1}, {"condition", "bill[-2] >= 300 and bill < bill[-2] * 0.5"}});
   ASSERT_TRUE(updated.ok()) << updated.error().message;
   EXPECT_EQ((*updated)["version"], 2);
-  EXPECT_EQ(s_->alerts.update_rule(sup, id, {{"version", 1}, {"enabled", false}}).error().code, ErrorCode::kConflict);
+  EXPECT_EQ(s_->alerts.update_rule(sup, id, {{"version", 1}, {"enabled", false}}).error().code,
+            ErrorCode::kConflict);
   auto versions = s_->alerts.rule_versions(sup, id);
   ASSERT_TRUE(versions.ok());
   ASSERT_EQ((*versions)["items"].size(), 2u);
   EXPECT_EQ((*versions)["items"][1]["condition"], "bill[-2] >= 200 and bill < bill[-2] * 0.5");
   // The preview counts what a run creates for the rule.
-  auto preview = s_->alerts.preview(sup, {{"level", "member"}, {"condition", "bill[-2] >= 300 and bill < bill[-2] * 0.5"}});
+  auto preview = s_->alerts.preview(
+      sup, {{"level", "member"}, {"condition", "bill[-2] >= 300 and bill < bill[-2] * 0.5"}});
   ASSERT_TRUE(preview.ok()) << preview.error().message;
   EXPECT_TRUE((*preview)["valid"].get<bool>());
   int64_t expected = (*preview)["this_month"]["customers"];
@@ -135,21 +162,35 @@ TEST_P(AlertTest, TaskWorkflowWithContactOutcomeAndConflicts) {
   ASSERT_TRUE(accepted.ok()) << accepted.error().message;
   EXPECT_EQ((*accepted)["state"], "accepted");
   // The same version again is stale.
-  EXPECT_EQ(s_->alerts.transition(m1, id, "accept", {{"version", t["version"]}}).error().code, ErrorCode::kConflict);
-  int64_t contacts_before = scalar("SELECT COUNT(*) FROM contacts WHERE customer_id = ?", {t["customer"]["id"].get<int64_t>()});
-  auto contacted = s_->alerts.transition(m1, id, "contact",
-                                         {{"version", (*accepted)["version"]},
-                                          {"contact", {{"channel", "call"}, {"subject", "了解话费下降原因"}, {"outcome", "positive"}}}});
+  EXPECT_EQ(s_->alerts.transition(m1, id, "accept", {{"version", t["version"]}}).error().code,
+            ErrorCode::kConflict);
+  int64_t contacts_before = scalar("SELECT COUNT(*) FROM contacts WHERE customer_id = ?",
+                                   {t["customer"]["id"].get<int64_t>()});
+  auto contacted = s_->alerts.transition(
+      m1, id, "contact",
+      {{"version", (*accepted)["version"]},
+       {"contact",
+        {{"channel", "call"}, {"subject", "了解话费下降原因"}, {"outcome", "positive"}}}});
   ASSERT_TRUE(contacted.ok()) << contacted.error().message;
   EXPECT_EQ((*contacted)["state"], "contacted");
-  EXPECT_EQ(scalar("SELECT COUNT(*) FROM contacts WHERE customer_id = ?", {t["customer"]["id"].get<int64_t>()}), contacts_before + 1);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM contacts WHERE customer_id = ?",
+                   {t["customer"]["id"].get<int64_t>()}),
+            contacts_before + 1);
   EXPECT_FALSE((*contacted)["contact_id"].is_null());
   // A bad contact is refused with the field named, nothing written.
-  auto bad = s_->alerts.transition(m1, id, "contact", {{"version", (*contacted)["version"]}, {"contact", {{"channel", "pigeon"}}}});
+  auto bad = s_->alerts.transition(
+      m1, id, "contact",
+      {{"version", (*contacted)["version"]}, {"contact", {{"channel", "pigeon"}}}});
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().field.rfind("contact.", 0), 0u) << bad.error().field;
-  EXPECT_EQ(s_->alerts.transition(m1, id, "close", {{"version", (*contacted)["version"]}, {"outcome", "lost"}}).error().field, "reason");
-  auto closed = s_->alerts.transition(m1, id, "close", {{"version", (*contacted)["version"]}, {"outcome", "retained"}});
+  EXPECT_EQ(
+      s_->alerts
+          .transition(m1, id, "close", {{"version", (*contacted)["version"]}, {"outcome", "lost"}})
+          .error()
+          .field,
+      "reason");
+  auto closed = s_->alerts.transition(
+      m1, id, "close", {{"version", (*contacted)["version"]}, {"outcome", "retained"}});
   ASSERT_TRUE(closed.ok()) << closed.error().message;
   EXPECT_EQ((*closed)["state"], "closed");
   EXPECT_EQ((*closed)["outcome"], "retained");
@@ -157,8 +198,10 @@ TEST_P(AlertTest, TaskWorkflowWithContactOutcomeAndConflicts) {
   auto again = s_->alerts.transition(m1, id, "accept", {{"version", (*closed)["version"]}});
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, ErrorCode::kConflict);
-  EXPECT_NE(again.error().message.find("allowed now: none"), std::string::npos) << again.error().message;
-  auto reopened = s_->alerts.transition(actor("supervisor1"), id, "reopen", {{"version", (*closed)["version"]}});
+  EXPECT_NE(again.error().message.find("allowed now: none"), std::string::npos)
+      << again.error().message;
+  auto reopened = s_->alerts.transition(actor("supervisor1"), id, "reopen",
+                                        {{"version", (*closed)["version"]}});
   ASSERT_TRUE(reopened.ok()) << reopened.error().message;
   EXPECT_EQ((*reopened)["state"], "open");
   auto detail = s_->alerts.get_task(m1, id);
@@ -172,13 +215,19 @@ TEST_P(AlertTest, OverdueTasksAreRemindedThenEscalatedToTheSupervisor) {
   int64_t id = t["id"];
   {
     auto lease = db_->acquire();
-    ASSERT_TRUE((*lease)->exec("UPDATE alert_tasks SET deadline_at = ? WHERE id = ?", {clock_.now() + 3600, id}).ok());
+    ASSERT_TRUE(
+        (*lease)
+            ->exec("UPDATE alert_tasks SET deadline_at = ? WHERE id = ?", {clock_.now() + 3600, id})
+            .ok());
   }
   auto first = s_->alerts.tick(clock_.now());
   ASSERT_TRUE(first.ok());
   EXPECT_GE((*first)["reminded"].get<int64_t>(), 1);
   int64_t manager1 = scalar("SELECT id FROM users WHERE username = 'manager1'");
-  EXPECT_GE(scalar("SELECT COUNT(*) FROM notifications WHERE user_id = ? AND kind = 'reminder' AND ref_id = ?", {manager1, id}), 1);
+  EXPECT_GE(scalar("SELECT COUNT(*) FROM notifications WHERE user_id = ? AND kind = 'reminder' AND "
+                   "ref_id = ?",
+                   {manager1, id}),
+            1);
   auto later = s_->alerts.tick(clock_.now() + 7200);
   ASSERT_TRUE(later.ok());
   EXPECT_GE((*later)["escalated"].get<int64_t>(), 1);
@@ -203,22 +252,35 @@ TEST_P(AlertTest, HandoverTakesTheOpenTasksAlong) {
   json t = task_of("manager1");
   int64_t customer = t["customer"]["id"];
   int64_t manager1 = scalar("SELECT id FROM users WHERE username = 'manager1'");
-  if (scalar("SELECT account_manager_id FROM customers WHERE id = ?", {customer}) != manager1) GTEST_SKIP() << "a phone task";
+  if (scalar("SELECT account_manager_id FROM customers WHERE id = ?", {customer}) != manager1)
+    GTEST_SKIP() << "a phone task";
   int64_t manager2 = scalar("SELECT id FROM users WHERE username = 'manager2'");
-  auto h = s_->archive.start_handover(actor("supervisor1"), customer, {{"to_user_id", manager2}, {"reason", "岗位调整"}});
+  auto h = s_->archive.start_handover(actor("supervisor1"), customer,
+                                      {{"to_user_id", manager2}, {"reason", "岗位调整"}});
   ASSERT_TRUE(h.ok()) << h.error().message;
   bool listed = false;
-  for (const auto& item : (*h)["items"]) listed = listed || (item["kind"] == "alert_task" && item["ref_id"] == t["id"]);
+  for (const auto& item : (*h)["items"])
+    listed = listed || (item["kind"] == "alert_task" && item["ref_id"] == t["id"]);
   EXPECT_TRUE(listed) << "the checklist names the open alert task";
   for (const auto& item : (*h)["items"]) {
-    ASSERT_TRUE(s_->archive.tick_handover_item(actor("supervisor1"), (*h)["id"], item["id"], {{"done", true}}).ok());
+    ASSERT_TRUE(
+        s_->archive
+            .tick_handover_item(actor("supervisor1"), (*h)["id"], item["id"], {{"done", true}})
+            .ok());
   }
   ASSERT_TRUE(s_->archive.complete_handover(actor("supervisor1"), (*h)["id"]).ok());
-  EXPECT_EQ(scalar("SELECT COUNT(*) FROM alert_tasks WHERE customer_id = ? AND assignee_id = ? AND state <> 'closed'", {customer, manager1}), 0);
-  EXPECT_GE(scalar("SELECT COUNT(*) FROM alert_tasks WHERE customer_id = ? AND assignee_id = ? AND state <> 'closed'", {customer, manager2}), 1);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM alert_tasks WHERE customer_id = ? AND assignee_id = ? AND "
+                   "state <> 'closed'",
+                   {customer, manager1}),
+            0);
+  EXPECT_GE(scalar("SELECT COUNT(*) FROM alert_tasks WHERE customer_id = ? AND assignee_id = ? AND "
+                   "state <> 'closed'",
+                   {customer, manager2}),
+            1);
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, AlertTest, ::testing::Values("sqlite", "postgres"), [](const auto& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(Stores, AlertTest, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace kam

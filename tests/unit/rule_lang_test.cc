@@ -23,7 +23,13 @@ Schema member_schema() {
       {"key_member", Type::kBool},
       {"zone", Type::kCat, true, false, {"none", "blue", "green", "yellow", "red", "white"}},
       {"industry", Type::kCat, false, false, {"金融", "教育"}, true},
-      {"bill_drop_pct", Type::kNum, true, false, {}, false, "(bill[-2] - bill[-1]) / bill[-2] * 100"},
+      {"bill_drop_pct",
+       Type::kNum,
+       true,
+       false,
+       {},
+       false,
+       "(bill[-2] - bill[-1]) / bill[-2] * 100"},
   };
   return s;
 }
@@ -34,8 +40,12 @@ Batch members() {
   Batch b;
   b.rows = 5;
   b.ref_day = 20000;
-  auto num = [&](const char* f, int off, std::vector<double> v) { b.num[Input{s.index(f), off}] = std::move(v); };
-  auto cat = [&](const char* f, int off, std::vector<int32_t> v) { b.cat[Input{s.index(f), off}] = std::move(v); };
+  auto num = [&](const char* f, int off, std::vector<double> v) {
+    b.num[Input{s.index(f), off}] = std::move(v);
+  };
+  auto cat = [&](const char* f, int off, std::vector<int32_t> v) {
+    b.cat[Input{s.index(f), off}] = std::move(v);
+  };
   num("bill", 1, {50, 150, 120, kNaN, 0});
   num("bill", 2, {100, 150, 200, 80, 0});
   num("bill", 3, {100, 140, 210, 80, 0});
@@ -71,22 +81,22 @@ TEST(RuleLanguage, MatchesRowsLikeTheSeedsDescribe) {
   } cases[] = {
       // The yellow zone written out: good the month before, bill below A last month.
       {"bill[-2] >= 100 and mou[-2] >= 200 and bill[-1] < 100", {0}},
-      {"bill >= 100", {1, 2}},                       // no offset = the run month
-      {"bill_drop_pct > 30", {0, 2}},                // (100-50)/100, (200-120)/200
-      {"bill_drop_pct[-2] < 0", {1}},                // the month before grew: 140 -> 150
+      {"bill >= 100", {1, 2}},         // no offset = the run month
+      {"bill_drop_pct > 30", {0, 2}},  // (100-50)/100, (200-120)/200
+      {"bill_drop_pct[-2] < 0", {1}},  // the month before grew: 140 -> 150
       {"days_to(contract_end) <= 60 and days_to(contract_end) >= 0", {0, 4}},
       {"status == \"suspended\" or status = 'pre_cancelled'", {1, 4}},
-      {"status != 'normal'", {1, 4}},                // unknown status (row 3) matches neither
+      {"status != 'normal'", {1, 4}},  // unknown status (row 3) matches neither
       {"status in ('suspended', 'cancelled')", {1}},
       {"status not in ('normal')", {1, 4}},
       {"zone == 'yellow' and zone[-2] != 'yellow'", {0}},
       {"zone != zone[-2]", {0, 1}},
       {"key_member and not (bill < 100)", {2}},
       {"industry == '金融'", {0, 2}},
-      {"industry == '能源'", {}},                   // an open category: never matches, not an error
+      {"industry == '能源'", {}},  // an open category: never matches, not an error
       {"abs(bill - bill[-2]) >= 50 OR mou / mou[-2] < 0.5", {0, 1, 2}},
       {"max(bill, 100) == 100 && min(bill, mou) > 40", {0}},
-      {"bill > 0 / 0", {}},                          // unknown is never true
+      {"bill > 0 / 0", {}},  // unknown is never true
       {"true", {0, 1, 2, 3, 4}},
   };
   for (const auto& c : cases) EXPECT_EQ(matches(c.rule), c.rows) << c.rule;
@@ -125,7 +135,8 @@ TEST(RuleLanguage, ErrorsNameThePosition) {
     ASSERT_FALSE(p.ok()) << c.rule;
     EXPECT_EQ(p.error().field, "condition");
     EXPECT_EQ(error_position(p.error()), c.position) << c.rule << ": " << p.error().message;
-    EXPECT_NE(p.error().message.find(c.says), std::string::npos) << c.rule << ": " << p.error().message;
+    EXPECT_NE(p.error().message.find(c.says), std::string::npos)
+        << c.rule << ": " << p.error().message;
   }
 }
 
@@ -134,8 +145,12 @@ TEST(RuleLanguage, CustomerRulesAggregateTheirMembers) {
   Schema cs;
   cs.level = "customer";
   cs.members = &ms;
-  cs.fields = {{"revenue", Type::kNum, true}, {"kind", Type::kCat, false, false, {"group", "individual"}}};
-  auto p = Program::compile("kind == 'group' and share_of_members(bill_drop_pct > 30) >= 0.5 and count_members(key_member) >= 1", cs);
+  cs.fields = {{"revenue", Type::kNum, true},
+               {"kind", Type::kCat, false, false, {"group", "individual"}}};
+  auto p = Program::compile(
+      "kind == 'group' and share_of_members(bill_drop_pct > 30) >= 0.5 and "
+      "count_members(key_member) >= 1",
+      cs);
   ASSERT_TRUE(p.ok()) << p.error().message;
   EXPECT_TRUE(p->has_aggregates());
   Batch customers;

@@ -31,8 +31,12 @@ ImportOptions options(int threads = 1) {
 }
 
 // Columns as plain vectors, for comparisons.
-std::vector<int64_t> col(const UsageFrame& f, UsageField id) { return {f.col(id).begin(), f.col(id).end()}; }
-std::vector<int64_t> vec(const Column& c) { return {c.begin(), c.end()}; }
+std::vector<int64_t> col(const UsageFrame& f, UsageField id) {
+  return {f.col(id).begin(), f.col(id).end()};
+}
+std::vector<int64_t> vec(const Column& c) {
+  return {c.begin(), c.end()};
+}
 
 TEST(UsageImport, MonthlyRowsBecomeSortedFramesPerMonth) {
   auto dir = directory();
@@ -65,7 +69,8 @@ TEST(UsageImport, MonthlyRowsBecomeSortedFramesPerMonth) {
   EXPECT_EQ(vec(oct.customer_id), (std::vector<int64_t>{100, 200, 200}));
   EXPECT_EQ(col(oct, UsageField::kBill), (std::vector<int64_t>{12800, 8850, 300000}));
   EXPECT_EQ(col(oct, UsageField::kDataMb)[1], 1025);  // rounded
-  EXPECT_EQ(col(oct, UsageField::kStatus)[0], static_cast<int64_t>(domain::MemberStatus::kSuspended));
+  EXPECT_EQ(col(oct, UsageField::kStatus)[0],
+            static_cast<int64_t>(domain::MemberStatus::kSuspended));
   EXPECT_EQ(col(oct, UsageField::kContractEnd)[0], domain::kNoDate);
   EXPECT_NE(col(oct, UsageField::kContractEnd)[1], domain::kNoDate);
   EXPECT_EQ(col(oct, UsageField::kMinSpend)[1], 5000);
@@ -79,26 +84,26 @@ TEST(UsageImport, EveryBadRowIsReportedWithLineColumnAndReason) {
   auto dir = directory();
   std::string csv =
       "month,number,bill_fen,zero_call_days,status,mou\n"
-      "2026-10,13800000001,-5,0,normal,1\n"         // negative
-      "2026-13,13800000002,100,0,normal,1\n"        // not a month
-      "2027-01,13800000003,100,0,normal,1\n"        // future
-      "2026-02,13800000003,100,30,normal,1\n"       // more zero-call days than February has
-      "2026-10,13900000000,100,0,normal,1\n"        // not in the archive
-      "2026-10,13800000002,100,0,lost,1\n"          // unknown status
-      "2026-10,13800000002,12.5,0,normal,1\n"       // fen with decimals
-      "2026-10,13800000002,100,0,normal\n"          // short row
-      "2026-10,13800000003,100,0,normal,99999999\n" // absurd minutes
+      "2026-10,13800000001,-5,0,normal,1\n"          // negative
+      "2026-13,13800000002,100,0,normal,1\n"         // not a month
+      "2027-01,13800000003,100,0,normal,1\n"         // future
+      "2026-02,13800000003,100,30,normal,1\n"        // more zero-call days than February has
+      "2026-10,13900000000,100,0,normal,1\n"         // not in the archive
+      "2026-10,13800000002,100,0,lost,1\n"           // unknown status
+      "2026-10,13800000002,12.5,0,normal,1\n"        // fen with decimals
+      "2026-10,13800000002,100,0,normal\n"           // short row
+      "2026-10,13800000003,100,0,normal,99999999\n"  // absurd minutes
       "2026-10,13800000001,100,0,normal,1\n"
-      "2026-10,13800000001,100,0,normal,1\n";       // duplicate of the line before
+      "2026-10,13800000001,100,0,normal,1\n";  // duplicate of the line before
   auto p = parse_usage(csv, dir, options());
   ASSERT_TRUE(p.ok()) << p.error().message;
   EXPECT_EQ(p->rows, 11u);
   EXPECT_EQ(p->rows_bad, 10u);
   std::vector<std::pair<size_t, std::string>> got;
   for (const auto& i : p->issues) got.emplace_back(i.line, i.column);
-  std::vector<std::pair<size_t, std::string>> want = {{2, "bill_fen"}, {3, "month"}, {4, "month"}, {5, "zero_call_days"},
-                                                      {6, "number"},   {7, "status"}, {8, "bill_fen"}, {9, ""},
-                                                      {10, "mou"},     {12, ""}};
+  std::vector<std::pair<size_t, std::string>> want = {
+      {2, "bill_fen"}, {3, "month"},    {4, "month"}, {5, "zero_call_days"}, {6, "number"},
+      {7, "status"},   {8, "bill_fen"}, {9, ""},      {10, "mou"},           {12, ""}};
   EXPECT_EQ(got, want);
   EXPECT_NE(p->issues.back().reason.find("line 11"), std::string::npos) << p->issues.back().reason;
   EXPECT_NE(p->issues[3].reason.find("days of the month"), std::string::npos);
@@ -121,7 +126,9 @@ TEST(UsageImport, UnknownNumbersCanBeSkippedButAreStillReported) {
 TEST(UsageImport, GbkHeadersQuotesAndCrlf) {
   auto dir = directory();
   // "账期,号码,账单金额" in GBK, a quoted number and CRLF line ends.
-  std::string csv = "\xD5\xCB\xC6\xDA,\xBA\xC5\xC2\xEB,\xD5\xCB\xB5\xA5\xBD\xF0\xB6\xEE\r\n2026-10,\"13800000002\",\"1,5\"\r\n";
+  std::string csv =
+      "\xD5\xCB\xC6\xDA,\xBA\xC5\xC2\xEB,\xD5\xCB\xB5\xA5\xBD\xF0\xB6\xEE\r\n2026-10,"
+      "\"13800000002\",\"1,5\"\r\n";
   auto p = parse_usage(csv, dir, options());
   ASSERT_TRUE(p.ok()) << p.error().message;
   EXPECT_EQ(p->encoding, "GB18030");
@@ -146,13 +153,17 @@ TEST(UsageImport, WholeFileProblemsAreErrorsNamingTheField) {
   EXPECT_EQ(parse_usage("month,number\n2026-10,1\n", dir, options()).error().field, "bill_fen");
   EXPECT_EQ(parse_usage("month,number,bill,账单金额\n", dir, options()).error().field, "bill_fen");
   EXPECT_EQ(parse_usage("month,date,number,bill\n", dir, options()).error().field, "date");
-  EXPECT_EQ(parse_usage("month,number,bill\n\xFF\xFE\xFF,1,1\n", dir, options()).error().field, "encoding");
-  EXPECT_EQ(parse_usage("month,number,bill\n2026-10,\"138,1\n", dir, options()).error().code, ErrorCode::kInvalid);
+  EXPECT_EQ(parse_usage("month,number,bill\n\xFF\xFE\xFF,1,1\n", dir, options()).error().field,
+            "encoding");
+  EXPECT_EQ(parse_usage("month,number,bill\n2026-10,\"138,1\n", dir, options()).error().code,
+            ErrorCode::kInvalid);
 }
 
 TEST(UsageImport, DailyFilesUseDates) {
   auto dir = directory();
-  auto p = parse_usage("date,number,bill,mou\n2026-11-20,13800000001,3.5,12\n2026-11-25,13800000001,1,1\n", dir, options());
+  auto p = parse_usage(
+      "date,number,bill,mou\n2026-11-20,13800000001,3.5,12\n2026-11-25,13800000001,1,1\n", dir,
+      options());
   ASSERT_TRUE(p.ok());
   EXPECT_TRUE(p->daily);
   EXPECT_EQ(p->rows_bad, 1u);  // the 25th is tomorrow
@@ -170,13 +181,15 @@ TEST(UsageImport, ThreadsChangeNothing) {
   for (int i = 0; i < 20000; ++i) {
     int m = 1 + i % 6;
     int who = 1 + static_cast<int>(rng() % 3000);
-    csv += "2026-0" + std::to_string(m) + "," + std::to_string(13900000000LL + who) + "," + std::to_string(rng() % 50000) + "." +
-           std::to_string(rng() % 10) + "," + std::to_string(rng() % 900) + ",normal\n";
+    csv += "2026-0" + std::to_string(m) + "," + std::to_string(13900000000LL + who) + "," +
+           std::to_string(rng() % 50000) + "." + std::to_string(rng() % 10) + "," +
+           std::to_string(rng() % 900) + ",normal\n";
   }
   auto one = parse_usage(csv, dir, options(1));
   auto four = parse_usage(csv, dir, options(4));
   ASSERT_TRUE(one.ok() && four.ok());
-  EXPECT_EQ(one->rows_bad, four->rows_bad);  // the random numbers repeat: duplicates found either way
+  EXPECT_EQ(one->rows_bad,
+            four->rows_bad);  // the random numbers repeat: duplicates found either way
   EXPECT_GT(one->rows_bad, 0u);
   ASSERT_EQ(one->data.periods.size(), four->data.periods.size());
   for (size_t k = 0; k < one->data.periods.size(); ++k) {
@@ -204,11 +217,21 @@ TEST(ChunkCodec, RoundTripsEveryWidthNullsAndSelectedFields) {
     for (size_t i = 0; i < n; ++i) {
       int64_t v;
       switch (c % 5) {
-        case 0: v = static_cast<int64_t>(rng() % 200); break;              // 1 byte
-        case 1: v = static_cast<int64_t>(rng() % 60000) - 30000; break;    // 2 bytes, negative base
-        case 2: v = static_cast<int64_t>(rng() % 4'000'000'000ULL); break; // 4 bytes
-        case 3: v = static_cast<int64_t>(rng() >> 1); break;               // 8 bytes
-        default: v = i % 7 == 0 ? domain::kNoDate : 20000 + static_cast<int64_t>(i % 400); break;  // nulls
+        case 0:
+          v = static_cast<int64_t>(rng() % 200);
+          break;  // 1 byte
+        case 1:
+          v = static_cast<int64_t>(rng() % 60000) - 30000;
+          break;  // 2 bytes, negative base
+        case 2:
+          v = static_cast<int64_t>(rng() % 4'000'000'000ULL);
+          break;  // 4 bytes
+        case 3:
+          v = static_cast<int64_t>(rng() >> 1);
+          break;  // 8 bytes
+        default:
+          v = i % 7 == 0 ? domain::kNoDate : 20000 + static_cast<int64_t>(i % 400);
+          break;  // nulls
       }
       f.cols[c].push_back(v);
     }
@@ -229,7 +252,8 @@ TEST(ChunkCodec, RoundTripsEveryWidthNullsAndSelectedFields) {
   // A damaged chunk is an error, never a crash.
   for (size_t cut : {size_t{0}, size_t{3}, size_t{10}, blob.size() / 2, blob.size() - 1}) {
     UsageFrame out;
-    EXPECT_FALSE(decode_chunk(std::string_view(blob).substr(0, cut), all_fields(), out).ok()) << cut;
+    EXPECT_FALSE(decode_chunk(std::string_view(blob).substr(0, cut), all_fields(), out).ok())
+        << cut;
   }
   std::string flipped = blob;
   flipped[40] = static_cast<char>(flipped[40] ^ 0x5A);

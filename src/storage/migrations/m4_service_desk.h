@@ -4,8 +4,8 @@
 // orders with their SLA clocks, pauses, history and complaint responsibility; complaint
 // penalties for the appraisal; satisfaction surveys (callbacks after closing, periodic ones, the
 // orders area's) and the follow-ups of dissatisfied answers; the knowledge base with its article
-// versions; search is LIKE over bound character pairs and words (a pg_trgm index helps it on PostgreSQL).
-// Order and merchant references are plain ids: those areas keep their own tables.
+// versions; search is LIKE over bound character pairs and words (a pg_trgm index helps it on
+// PostgreSQL). Order and merchant references are plain ids: those areas keep their own tables.
 
 namespace kam::db {
 

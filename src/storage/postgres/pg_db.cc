@@ -59,7 +59,8 @@ Error pg_error(const PGresult* r, PGconn* c, std::string_view sql) {
     if (const char* d = PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL)) {
       std::string det = d;
       auto a = det.find('('), b = det.find(')');
-      if (a != std::string::npos && b != std::string::npos && b > a) field = det.substr(a + 1, b - a - 1);
+      if (a != std::string::npos && b != std::string::npos && b > a)
+        field = det.substr(a + 1, b - a - 1);
     }
     if (auto comma = field.find(','); comma != std::string::npos) field.resize(comma);
     return Error::conflict("a record with this value already exists", field);
@@ -108,17 +109,22 @@ class PgConnection final : public Connection {
         }
         const char* v = PQgetvalue(res.get(), r, i);
         switch (types[i]) {
-          case 20: case 21: case 23:  // int8, int2, int4
+          case 20:
+          case 21:
+          case 23:  // int8, int2, int4
             vals.emplace_back(static_cast<int64_t>(std::strtoll(v, nullptr, 10)));
             break;
           case 16:  // bool
             vals.emplace_back(static_cast<int64_t>(v[0] == 't'));
             break;
-          case 700: case 701: case 1700:  // float4, float8, numeric
+          case 700:
+          case 701:
+          case 1700:  // float4, float8, numeric
             vals.emplace_back(std::strtod(v, nullptr));
             break;
           case 17:  // bytea, in text results as \x hex
-            vals.emplace_back(Blob{decode_bytea_hex(v, static_cast<size_t>(PQgetlength(res.get(), r, i)))});
+            vals.emplace_back(
+                Blob{decode_bytea_hex(v, static_cast<size_t>(PQgetlength(res.get(), r, i)))});
             break;
           default:
             vals.emplace_back(std::string(v, PQgetlength(res.get(), r, i)));
@@ -129,7 +135,8 @@ class PgConnection final : public Connection {
     return out;
   }
 
-  Status scan(std::string_view sql, const Params& params, const std::function<void(const RowRef&)>& fn) override {
+  Status scan(std::string_view sql, const Params& params,
+              const std::function<void(const RowRef&)>& fn) override {
     KAM_TRY(res, run(sql, params));
     struct Ref final : RowRef {
       PGresult* r;
