@@ -55,6 +55,17 @@ Handler with_body(Fn fn) {
 }
 
 template <class Fn>
+Handler with_id_body(Fn fn) {
+  return [fn](Context& c) {
+    auto id = c.id();
+    if (!id) return Response::error(id.error());
+    auto body = c.body();
+    if (!body) return Response::error(body.error());
+    return fn(c, *id, *body);
+  };
+}
+
+template <class Fn>
 Handler with_list(Fn fn) {
   return [fn](Context& c) {
     auto q = c.list_query();

@@ -123,10 +123,8 @@ void Api::add_archive_routes() {
                .request_schema = "HandoverInput",
                .response_schema = "Handover",
                .success_status = 201},
-              with_id([](Context& c, int64_t id) {
-                auto body = c.body();
-                if (!body) return Response::error(body.error());
-                return reply(c.s.archive.start_handover(c.actor, id, *body), 201);
+              with_id_body([](Context& c, int64_t id, json& body) {
+                return reply(c.s.archive.start_handover(c.actor, id, body), 201);
               }));
   router_.add("GET", "/api/v1/handovers",
               {.summary = "Handovers you may see",

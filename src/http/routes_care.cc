@@ -252,16 +252,13 @@ void Api::add_care_routes() {
        .tag = "care",
        .response_schema = "CareConfig"},
       [](Context& c) { return reply(c.s.care.get_config(c.actor)); });
-  router_.add("PUT", "/api/v1/care-tasks/config",
-              {.summary = "Change the care and family-plan settings (send the version you read)",
-               .tag = "care",
-               .request_schema = "CareConfigInput",
-               .response_schema = "CareConfig"},
-              [](Context& c) {
-                auto body = c.body();
-                if (!body) return Response::error(body.error());
-                return reply(c.s.care.put_config(c.actor, *body));
-              });
+  router_.add(
+      "PUT", "/api/v1/care-tasks/config",
+      {.summary = "Change the care and family-plan settings (send the version you read)",
+       .tag = "care",
+       .request_schema = "CareConfigInput",
+       .response_schema = "CareConfig"},
+      with_body([](Context& c, json& body) { return reply(c.s.care.put_config(c.actor, body)); }));
   router_.add("GET", "/api/v1/care-tasks/{id}",
               {.summary = "One care task", .tag = "care", .response_schema = "CareTask"},
               with_id([](Context& c, int64_t id) { return reply(c.s.care.get(c.actor, id)); }));
@@ -271,10 +268,8 @@ void Api::add_care_routes() {
                .tag = "care",
                .request_schema = "CareTaskPatch",
                .response_schema = "CareTask"},
-              with_id([](Context& c, int64_t id) {
-                auto body = c.body();
-                if (!body) return Response::error(body.error());
-                return reply(c.s.care.update(c.actor, id, *body));
+              with_id_body([](Context& c, int64_t id, json& body) {
+                return reply(c.s.care.update(c.actor, id, body));
               }));
   router_.add(
       "GET", "/api/v1/holidays",

@@ -22,7 +22,7 @@ void add_entity_routes(Router& r, services::Records& records, const domain::Enti
                        const services::RecordHooks& hooks, const EntityRoutes& what) {
   const std::string base = "/api/v1/" + s.path;
   const std::string schema = schema_name(s);
-  const std::string tag = !what.tag.empty()                          ? what.tag
+  const std::string tag = !what.tag.empty()                     ? what.tag
                           : s.scoping == domain::Scoping::kNone ? "administration"
                                                                 : "archive";
   r.add_entity(s);
@@ -57,13 +57,21 @@ void add_entity_routes(Router& r, services::Records& records, const domain::Enti
   if (what.nested) {
     const std::string nested = "/api/v1/customers/{id}/" + s.path;
     if (what.list) {
-      r.add("GET", nested, {.summary = "List the customer's " + s.title + "s", .tag = tag, .query = list_params,
-                            .response_schema = schema, .list = true},
+      r.add("GET", nested,
+            {.summary = "List the customer's " + s.title + "s",
+             .tag = tag,
+             .query = list_params,
+             .response_schema = schema,
+             .list = true},
             list_handler(true));
     }
     if (what.create) {
-      r.add("POST", nested, {.summary = "Add a " + s.title + " to the customer", .tag = tag,
-                             .request_schema = schema + "Input", .response_schema = schema, .success_status = 201},
+      r.add("POST", nested,
+            {.summary = "Add a " + s.title + " to the customer",
+             .tag = tag,
+             .request_schema = schema + "Input",
+             .response_schema = schema,
+             .success_status = 201},
             [rec, sp, h](Context& c) {
               auto id = c.id();
               if (!id) return Response::error(id.error());
@@ -74,13 +82,21 @@ void add_entity_routes(Router& r, services::Records& records, const domain::Enti
     }
   }
   if ((!what.nested && what.list) || what.top_level_list) {
-    r.add("GET", base, {.summary = "List " + s.title + "s you may see", .tag = tag, .query = list_params,
-                        .response_schema = schema, .list = true},
+    r.add("GET", base,
+          {.summary = "List " + s.title + "s you may see",
+           .tag = tag,
+           .query = list_params,
+           .response_schema = schema,
+           .list = true},
           list_handler(false));
   }
   if (!what.nested && what.create) {
-    r.add("POST", base, {.summary = "Create a " + s.title, .tag = tag, .request_schema = schema + "Input",
-                         .response_schema = schema, .success_status = 201},
+    r.add("POST", base,
+          {.summary = "Create a " + s.title,
+           .tag = tag,
+           .request_schema = schema + "Input",
+           .response_schema = schema,
+           .success_status = 201},
           [rec, sp, h](Context& c) {
             auto body = c.body();
             if (!body) return Response::error(body.error());
@@ -88,7 +104,8 @@ void add_entity_routes(Router& r, services::Records& records, const domain::Enti
           });
   }
   if (what.get) {
-    r.add("GET", base + "/{id}", {.summary = "Read one " + s.title, .tag = tag, .response_schema = schema},
+    r.add("GET", base + "/{id}",
+          {.summary = "Read one " + s.title, .tag = tag, .response_schema = schema},
           [rec, sp, h](Context& c) {
             auto id = c.id();
             if (!id) return Response::error(id.error());
@@ -96,8 +113,11 @@ void add_entity_routes(Router& r, services::Records& records, const domain::Enti
           });
   }
   if (what.update) {
-    r.add("PATCH", base + "/{id}", {.summary = "Change a " + s.title + " (send the version you read)", .tag = tag,
-                                    .request_schema = schema + "Patch", .response_schema = schema},
+    r.add("PATCH", base + "/{id}",
+          {.summary = "Change a " + s.title + " (send the version you read)",
+           .tag = tag,
+           .request_schema = schema + "Patch",
+           .response_schema = schema},
           [rec, sp, h](Context& c) {
             auto id = c.id();
             if (!id) return Response::error(id.error());
@@ -107,7 +127,8 @@ void add_entity_routes(Router& r, services::Records& records, const domain::Enti
           });
   }
   if (what.remove) {
-    r.add("DELETE", base + "/{id}", {.summary = "Delete a " + s.title, .tag = tag, .success_status = 204},
+    r.add("DELETE", base + "/{id}",
+          {.summary = "Delete a " + s.title, .tag = tag, .success_status = 204},
           [rec, sp, h](Context& c) {
             auto id = c.id();
             if (!id) return Response::error(id.error());

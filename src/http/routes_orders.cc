@@ -374,11 +374,9 @@ void add_order_routes(Router& router) {
               .request_schema = "ProductInput",
               .response_schema = "Product",
               .success_status = 201},
-             [](Context& c) {
-               auto body = c.body();
-               if (!body) return Response::error(body.error());
-               return reply(c.s.catalogue.create(c.actor, *body), 201);
-             });
+             with_body([](Context& c, json& body) {
+               return reply(c.s.catalogue.create(c.actor, body), 201);
+             }));
   router.add(
       "GET", "/api/v1/products/{id}",
       {.summary = "One product (current version)", .tag = "products", .response_schema = "Product"},
@@ -389,10 +387,8 @@ void add_order_routes(Router& router) {
               .tag = "products",
               .request_schema = "ProductInput",
               .response_schema = "Product"},
-             with_id([](Context& c, int64_t id) {
-               auto body = c.body();
-               if (!body) return Response::error(body.error());
-               return reply(c.s.catalogue.update(c.actor, id, *body));
+             with_id_body([](Context& c, int64_t id, json& body) {
+               return reply(c.s.catalogue.update(c.actor, id, body));
              }));
   router.add(
       "DELETE", "/api/v1/products/{id}",
@@ -457,11 +453,9 @@ void add_order_routes(Router& router) {
               .request_schema = "OrderInput",
               .response_schema = "OrderDetail",
               .success_status = 201},
-             [](Context& c) {
-               auto body = c.body();
-               if (!body) return Response::error(body.error());
-               return reply(c.s.orders.create(c.actor, *body), 201);
-             });
+             with_body([](Context& c, json& body) {
+               return reply(c.s.orders.create(c.actor, body), 201);
+             }));
   router.add(
       "GET", "/api/v1/orders/approvals",
       {.summary = "The discount approval inbox: requests you may decide (pending), or the history",
@@ -494,11 +488,9 @@ void add_order_routes(Router& router) {
               .tag = "orders",
               .request_schema = "OrderSettingInput",
               .response_schema = "OrderSetting"},
-             [](Context& c) {
-               auto body = c.body();
-               if (!body) return Response::error(body.error());
-               return reply(c.s.orders.put_discount_limits(c.actor, *body));
-             });
+             with_body([](Context& c, json& body) {
+               return reply(c.s.orders.put_discount_limits(c.actor, body));
+             }));
   router.add("GET", "/api/v1/orders/config/steps",
              {.summary = "Target hours per step and the satisfaction callback delay",
               .tag = "orders",
@@ -509,11 +501,9 @@ void add_order_routes(Router& router) {
               .tag = "orders",
               .request_schema = "OrderSettingInput",
               .response_schema = "OrderSetting"},
-             [](Context& c) {
-               auto body = c.body();
-               if (!body) return Response::error(body.error());
-               return reply(c.s.orders.put_step_settings(c.actor, *body));
-             });
+             with_body([](Context& c, json& body) {
+               return reply(c.s.orders.put_step_settings(c.actor, body));
+             }));
   router.add("GET", "/api/v1/orders/stats/cycle-time",
              {.summary = "Cycle times: per step (with targets and overdue counts), per manager, "
                          "per product, per month",
@@ -546,10 +536,8 @@ void add_order_routes(Router& router) {
               .tag = "orders",
               .request_schema = "OrderPatch",
               .response_schema = "OrderDetail"},
-             with_id([](Context& c, int64_t id) {
-               auto body = c.body();
-               if (!body) return Response::error(body.error());
-               return reply(c.s.orders.update(c.actor, id, *body));
+             with_id_body([](Context& c, int64_t id, json& body) {
+               return reply(c.s.orders.update(c.actor, id, body));
              }));
   router.add("POST", "/api/v1/orders/{id}/actions/{action}",
              {.summary = "Move an order: consult, design, propose, choose, revise, approve, "
@@ -572,10 +560,8 @@ void add_order_routes(Router& router) {
               .request_schema = "OrderOptionInput",
               .response_schema = "OrderDetail",
               .success_status = 201},
-             with_id([](Context& c, int64_t id) {
-               auto body = c.body();
-               if (!body) return Response::error(body.error());
-               return reply(c.s.orders.add_option(c.actor, id, *body), 201);
+             with_id_body([](Context& c, int64_t id, json& body) {
+               return reply(c.s.orders.add_option(c.actor, id, body), 201);
              }));
   router.add("PATCH", "/api/v1/orders/{id}/options/{option_id}",
              {.summary = "Change an option (lines are repriced from the current catalogue); send "

@@ -414,10 +414,8 @@ void Api::add_service_desk_routes() {
                .tag = "sla",
                .request_schema = "SlaPolicyInput",
                .response_schema = "SlaPolicy"},
-              with_id([](Context& c, int64_t id) {
-                auto body = c.body();
-                if (!body) return Response::error(body.error());
-                return reply(c.s.desk.update_policy(c.actor, id, *body));
+              with_id_body([](Context& c, int64_t id, json& body) {
+                return reply(c.s.desk.update_policy(c.actor, id, body));
               }));
   router_.add(
       "DELETE", "/api/v1/sla-policies/{id}",
@@ -483,20 +481,16 @@ void Api::add_service_desk_routes() {
        .tag = "satisfaction",
        .request_schema = "SurveyAnswer",
        .response_schema = "SurveyFollowup"},
-      with_id([](Context& c, int64_t id) {
-        auto body = c.body();
-        if (!body) return Response::error(body.error());
-        return reply(c.s.desk.record_followup(c.actor, id, *body));
+      with_id_body([](Context& c, int64_t id, json& body) {
+        return reply(c.s.desk.record_followup(c.actor, id, body));
       }));
   router_.add("POST", "/api/v1/surveys/followups/{id}/close",
               {.summary = "A supervisor closes a follow-up that cannot be settled, with the reason",
                .tag = "satisfaction",
                .request_schema = "FollowupClose",
                .response_schema = "SurveyFollowup"},
-              with_id([](Context& c, int64_t id) {
-                auto body = c.body();
-                if (!body) return Response::error(body.error());
-                return reply(c.s.desk.close_followup(c.actor, id, *body));
+              with_id_body([](Context& c, int64_t id, json& body) {
+                return reply(c.s.desk.close_followup(c.actor, id, body));
               }));
   router_.add(
       "GET", "/api/v1/surveys/{id}",
@@ -508,10 +502,8 @@ void Api::add_service_desk_routes() {
        .tag = "satisfaction",
        .request_schema = "SurveyAnswer",
        .response_schema = "Survey"},
-      with_id([](Context& c, int64_t id) {
-        auto body = c.body();
-        if (!body) return Response::error(body.error());
-        return reply(c.s.desk.complete_survey(c.actor, id, *body));
+      with_id_body([](Context& c, int64_t id, json& body) {
+        return reply(c.s.desk.complete_survey(c.actor, id, body));
       }));
   router_.add("GET", "/api/v1/satisfaction",
               {.summary = "Satisfaction by customer, manager, team, type or month",
@@ -569,10 +561,8 @@ void Api::add_service_desk_routes() {
                .tag = "knowledge",
                .request_schema = "ArticleInput",
                .response_schema = "Article"},
-              with_id([](Context& c, int64_t id) {
-                auto body = c.body();
-                if (!body) return Response::error(body.error());
-                return reply(c.s.desk.update_article(c.actor, id, *body));
+              with_id_body([](Context& c, int64_t id, json& body) {
+                return reply(c.s.desk.update_article(c.actor, id, body));
               }));
   router_.add("GET", "/api/v1/knowledge/{id}/versions",
               {.summary = "Every version of an article, newest first",

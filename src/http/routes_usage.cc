@@ -187,16 +187,13 @@ void Api::add_usage_routes() {
                .tag = "usage",
                .response_schema = "ValueConfig"},
               [](Context& c) { return reply(c.s.usage.get_config(c.actor)); });
-  router_.add("PUT", "/api/v1/value/config",
-              {.summary = "Change the value rules (send the version you read)",
-               .tag = "usage",
-               .request_schema = "ValueConfigInput",
-               .response_schema = "ValueConfig"},
-              [](Context& c) {
-                auto body = c.body();
-                if (!body) return Response::error(body.error());
-                return reply(c.s.usage.put_config(c.actor, *body));
-              });
+  router_.add(
+      "PUT", "/api/v1/value/config",
+      {.summary = "Change the value rules (send the version you read)",
+       .tag = "usage",
+       .request_schema = "ValueConfigInput",
+       .response_schema = "ValueConfig"},
+      with_body([](Context& c, json& body) { return reply(c.s.usage.put_config(c.actor, body)); }));
   router_.add(
       "POST", "/api/v1/value/runs",
       {.summary = "Recompute value, grading and lifecycle for stored months",
