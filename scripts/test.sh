@@ -24,5 +24,5 @@ if [ "${KAM_SKIP_SANITIZERS:-0}" != 1 ]; then
   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKAM_SANITIZE=ON >/dev/null
   cmake --build build-asan -j"$(nproc)" --target kam kam_unit_tests kam_store_tests
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-  (cd build-asan && ctest --output-on-failure --timeout 900 -E 'e2e_browser|web_unit|openapi_lint|api_postgres')
+  (cd build-asan && ctest --output-on-failure --timeout 900 -E 'e2e_browser|web_unit|openapi_lint|api_postgres|api_sqlite_')
 fi

@@ -292,9 +292,7 @@ Result<Trained> train(const Dataset& d, const TrainOptions& o) {
                      {"stayed", d.labels.size() - pos},
                      {"seed", o.seed},
                      {"fit_seconds", fit_seconds},
-                     {"trained_at", std::chrono::duration_cast<std::chrono::seconds>(
-                                        std::chrono::system_clock::now().time_since_epoch())
-                                        .count()},
+                     {"trained_at", o.now},
                      {"evaluation", e.folds ? e.to_json() : nlohmann::json(nullptr)}};
   std::shared_ptr<const xgb::Booster> booster(std::move(f.booster));
   return Trained{Model(std::move(schema), std::move(booster)), std::move(e), std::move(notes),

@@ -41,6 +41,7 @@ struct TrainOptions {
   double colsample_bytree = 0.8;
   // Called as work finishes ("fold 2/5: AUC 0.8312, 143 trees"), for long runs on the CLI.
   std::function<void(const std::string&)> progress;
+  int64_t now = 0;  // epoch seconds, stamped on the model as trained_at
 };
 
 struct FoldFigures {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/result.h"
 #include "storage/db.h"
 
@@ -18,7 +19,13 @@ struct Cli {
   CLI::App app{"KAM — key account management and retention for a telecom operator"};
   std::string db_url = "sqlite:var/kam.db";  // --db, shared by every subcommand that has one
   std::string log_level = "info";
+  std::string now;  // --now / KAM_NOW: the instant the clock starts at (empty: real time)
   std::string argv0;
+
+  // The one clock of this process: every "now" and "today" of every subcommand reads it.
+  const Clock& clock() const { return fixed_clock_ ? *fixed_clock_ : Clock::system(); }
+  // Sets the clock from `now`; false (after printing why) for a bad value.
+  bool set_clock();
 
   // Registers what runs when `sub` (a leaf subcommand) was given; answers the exit code.
   void on_run(CLI::App* sub, std::function<int()> run) {
@@ -30,6 +37,8 @@ struct Cli {
         ->capture_default_str();
   }
   int run_parsed() const;
+  // Opens the store at --db with a pool of `pool` connections and applies pending migrations.
+  Result<std::unique_ptr<db::Database>> open_store(int pool) const;
 
  private:
   struct Command {
@@ -37,12 +46,11 @@ struct Cli {
     std::function<int()> run;
   };
   std::vector<Command> commands_;
+  std::unique_ptr<Clock> fixed_clock_;
 };
 
 // Prints an error (with its field) to stderr; answers 2 for bad input, 1 otherwise.
 int fail(const Error& e);
-// Opens the store at `url` with a pool of `pool` connections and applies pending migrations.
-Result<std::unique_ptr<db::Database>> open_store(const std::string& url, int pool);
 
 void register_serve(Cli& cli);   // serve
 void register_admin(Cli& cli);   // migrate, user add, demo-data, openapi

@@ -28,9 +28,9 @@ int add_user(const Cli& cli, const UserOptions& o) {
   std::getline(std::cin, password);
   while (!password.empty() && (password.back() == '\n' || password.back() == '\r'))
     password.pop_back();
-  auto database = open_store(cli.db_url, 2);
+  auto database = cli.open_store(2);
   if (!database) return fail(database.error());
-  services::Services s(**database, Clock::system());
+  services::Services s(**database, cli.clock());
   nlohmann::json body = {{"username", o.name},
                          {"display_name", o.display.empty() ? o.name : o.display},
                          {"role", o.role},
@@ -52,18 +52,18 @@ int demo_data(const Cli& cli, const demo::DemoOptions& o, int usage_months, bool
     std::cout << demo::demo_logins(o);
     return 0;
   }
-  auto database = open_store(cli.db_url, 4);
+  auto database = cli.open_store(4);
   if (!database) return fail(database.error());
   auto t0 = std::chrono::steady_clock::now();
-  auto summary = demo::load_demo(**database, Clock::system(), o);
+  auto summary = demo::load_demo(**database, cli.clock(), o);
   if (!summary) return fail(summary.error());
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   auto t1 = std::chrono::steady_clock::now();
   int last_month = 0;
   if (usage_months > 0) {
-    auto usage = demo::write_demo_usage(**database, Clock::system(), o.seed, usage_months);
+    auto usage = demo::write_demo_usage(**database, cli.clock(), o.seed, usage_months);
     if (!usage) return fail(usage.error());
-    services::Services s(**database, Clock::system());
+    services::Services s(**database, cli.clock());
     auto value = s.usage.run_value(services::Actor::system("demo-data"), 0, 0);
     if (!value) return fail(value.error());
     last_month = usage->last_month;
@@ -73,24 +73,24 @@ int demo_data(const Cli& cli, const demo::DemoOptions& o, int usage_months, bool
               << domain::month_text(usage->last_month) << "), value computed, in " << usecs
               << " s\n";
   }
-  auto care = demo::load_demo_care(**database, Clock::system(), o.seed);
+  auto care = demo::load_demo_care(**database, cli.clock(), o.seed);
   if (!care) return fail(care.error());
   std::cout << "demo care: " << care->packages << " tariff packages, " << care->cdr_rows
             << " call records (" << care->candidates << " family-plan candidates), "
             << care->care_tasks << " care tasks\n";
-  auto desk = demo::load_demo_service_desk(**database, Clock::system(), o.seed);
+  auto desk = demo::load_demo_service_desk(**database, cli.clock(), o.seed);
   if (!desk) return fail(desk.error());
   std::cout << "demo service desk: " << desk->articles << " articles, " << desk->work_orders
             << " work orders, " << desk->surveys_completed << " callbacks answered ("
             << desk->followups << " dissatisfied, followed up)\n";
-  auto orders = demo::load_demo_orders(**database, Clock::system(), o.seed);
+  auto orders = demo::load_demo_orders(**database, cli.clock(), o.seed);
   if (!orders) return fail(orders.error());
   std::cout << "demo orders: " << orders->products << " products, " << orders->orders
             << " orders in every step (" << orders->approvals << " discount approvals)\n";
   if (last_month) {
     // The warning engine for the last three months (after the call records: family-plan
     // candidates are a rule field); the older two worked through already.
-    services::Services s(**database, Clock::system());
+    services::Services s(**database, cli.clock());
     // Churn: a model from the demo history (who left in the months after each cutoff), and
     // the scores of the months before the engine's three (the engine scores its own months).
     {
@@ -120,11 +120,11 @@ int demo_data(const Cli& cli, const demo::DemoOptions& o, int usage_months, bool
       if (!run) return fail(run.error());
       tasks += (*run)["tasks_created"].get<int64_t>();
       if (k > 0) {
-        auto worked = demo::simulate_alert_work(**database, Clock::system(), month, o.seed);
+        auto worked = demo::simulate_alert_work(**database, cli.clock(), month, o.seed);
         if (!worked) return fail(worked.error());
       }
     }
-    (void)s.alerts.tick(Clock::system().now());
+    (void)s.alerts.tick(cli.clock().now());
     std::cout << "demo warnings: " << tasks << " alert tasks over " << std::min(usage_months, 3)
               << " months\n";
   }
@@ -144,7 +144,7 @@ void register_admin(Cli& cli) {
   cli.on_run(migrate, [&cli] {
     auto database = db::Database::open(cli.db_url);
     if (!database) return fail(database.error());
-    auto applied = db::migrate(**database);
+    auto applied = db::migrate(**database, cli.clock().now());
     if (!applied) return fail(applied.error());
     std::cout << "store " << (*database)->describe() << ": " << applied->size()
               << " migrations applied\n";
@@ -198,11 +198,11 @@ void register_admin(Cli& cli) {
 
   auto* openapi =
       cli.app.add_subcommand("openapi", "Print the OpenAPI description of the HTTP API");
-  cli.on_run(openapi, [] {
+  cli.on_run(openapi, [&cli] {
     // The description comes from the route table; an in-memory store satisfies the wiring.
     auto database = db::Database::open("sqlite::memory:");
     if (!database) return fail(database.error());
-    services::Services s(**database, Clock::system());
+    services::Services s(**database, cli.clock());
     http::Api api(s, {});
     std::cout << api.openapi().dump(2) << "\n";
     return 0;

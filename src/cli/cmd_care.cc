@@ -15,9 +15,9 @@ namespace {
 int care_run(const Cli& cli, const std::string& date) {
   if (!date.empty() && !is_date(date))
     return fail(Error::invalid("date", "must be a date YYYY-MM-DD"));
-  auto database = open_store(cli.db_url, 2);
+  auto database = cli.open_store(2);
   if (!database) return fail(database.error());
-  services::Services s(**database, Clock::system());
+  services::Services s(**database, cli.clock());
   auto r = s.care.generate(services::Actor::system("cli"), date);
   if (!r) return fail(r.error());
   std::cout << "care tasks for " << (*r)["date"].get<std::string>() << ": " << (*r)["created_total"]
@@ -29,9 +29,9 @@ int care_run(const Cli& cli, const std::string& date) {
 }
 
 int cdr_import(const Cli& cli, const std::vector<std::string>& files) {
-  auto database = open_store(cli.db_url, 4);
+  auto database = cli.open_store(4);
   if (!database) return fail(database.error());
-  services::Services s(**database, Clock::system());
+  services::Services s(**database, cli.clock());
   auto actor = services::Actor::system("cli");
   int rc = 0;
   for (const auto& path : files) {
@@ -77,9 +77,9 @@ int candidates(const Cli& cli, const std::string& month_text, int min_calls, int
   }
   if (min_calls > 0) q.min_calls = min_calls;
   q.limit = std::max(1, std::min(limit, 200));
-  auto database = open_store(cli.db_url, 2);
+  auto database = cli.open_store(2);
   if (!database) return fail(database.error());
-  services::Services s(**database, Clock::system());
+  services::Services s(**database, cli.clock());
   auto r = s.family_plan.candidates(services::Actor::system("cli"), q);
   if (!r) return fail(r.error());
   const auto& j = *r;

@@ -24,6 +24,7 @@ struct ChurnOptions {
   int folds = 5;
   uint64_t seed = 42;
   int threads = 0;
+  int64_t now = 0;  // stamped on a trained model
 };
 
 std::string fixed(double v, int digits = 4) {
@@ -75,6 +76,7 @@ churn::TrainOptions train_options(const ChurnOptions& o) {
   t.folds = o.folds;
   t.seed = o.seed;
   t.threads = o.threads;
+  t.now = o.now;
   t.progress = [](const std::string& line) { std::cout << "  " << line << std::endl; };
   return t;
 }
@@ -179,9 +181,9 @@ int train_history(const Cli& cli, const HistoryCliOptions& o) {
   r.cutoffs = o.cutoffs;
   r.train.folds = o.folds;
   r.train.name = o.name;
-  auto database = open_store(cli.db_url, 4);
+  auto database = cli.open_store(4);
   if (!database) return fail(database.error());
-  services::Services s(**database, Clock::system());
+  services::Services s(**database, cli.clock());
   s.churn.set_threads(o.threads > 0
                           ? o.threads
                           : std::max(1, static_cast<int>(std::thread::hardware_concurrency())));
@@ -224,9 +226,9 @@ int score_month(const Cli& cli, const std::string& month_text) {
     if (!m) return fail(Error::invalid("month", "must be a month YYYY-MM"));
     month = *m;
   }
-  auto database = open_store(cli.db_url, 4);
+  auto database = cli.open_store(4);
   if (!database) return fail(database.error());
-  services::Services s(**database, Clock::system());
+  services::Services s(**database, cli.clock());
   s.churn.set_threads(std::max(1, static_cast<int>(std::thread::hardware_concurrency())));
   auto r = s.churn.score_month(services::Actor::system("cli"), month);
   if (!r) return fail(r.error());
@@ -277,7 +279,10 @@ void register_churn(Cli& cli) {
                                    "Train on every row of a labelled CSV and save the model file");
   labelled(tr);
   tr->add_option("--model", o->model, "model file to write")->required();
-  cli.on_run(tr, [o] { return train(*o); });
+  cli.on_run(tr, [&cli, o] {
+    o->now = cli.clock().now();
+    return train(*o);
+  });
 
   auto* sc =
       churn->add_subcommand("score", "Score a CSV with a model: id, score 0..1, top 3 factors");

@@ -24,9 +24,9 @@ void register_engine(Cli& cli) {
       if (!parsed) return fail(Error::invalid("month", "must be a month YYYY-MM"));
       m = *parsed;
     }
-    auto database = open_store(cli.db_url, 4);
+    auto database = cli.open_store(4);
     if (!database) return fail(database.error());
-    services::Services s(**database, Clock::system());
+    services::Services s(**database, cli.clock());
     auto r = s.alerts.run(services::Actor::system("cli"), m);
     if (!r) return fail(r.error());
     std::cout << "month " << (*r)["month"].get<std::string>() << ": " << (*r)["members"]
@@ -43,10 +43,10 @@ void register_engine(Cli& cli) {
       "tick", "Send reminders before task deadlines and escalate overdue tasks");
   cli.add_db_option(tick);
   cli.on_run(tick, [&cli] {
-    auto database = open_store(cli.db_url, 2);
+    auto database = cli.open_store(2);
     if (!database) return fail(database.error());
-    services::Services s(**database, Clock::system());
-    auto r = s.alerts.tick(Clock::system().now());
+    services::Services s(**database, cli.clock());
+    auto r = s.alerts.tick(cli.clock().now());
     if (!r) return fail(r.error());
     std::cout << (*r)["reminded"] << " reminded, " << (*r)["escalated"] << " escalated\n";
     return 0;

@@ -51,9 +51,9 @@ int serve(const Cli& cli, const ServeOptions& o) {
   so.worker_threads = o.workers;
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   int pool = o.workers > 0 ? o.workers : static_cast<int>(cores * 4);
-  auto database = open_store(cli.db_url, pool);
+  auto database = cli.open_store(pool);
   if (!database) return fail(database.error());
-  services::Services s(**database, Clock::system());
+  services::Services s(**database, cli.clock());
   http::ApiOptions ao;
   ao.web_dir = o.web_dir.empty() ? default_web_dir(cli.argv0) : std::filesystem::path(o.web_dir);
   ao.secure_cookie = o.secure_cookie;

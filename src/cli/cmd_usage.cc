@@ -17,9 +17,9 @@ struct ImportOptions {
 };
 
 int import_files(const Cli& cli, const ImportOptions& o) {
-  auto database = open_store(cli.db_url, 4);
+  auto database = cli.open_store(4);
   if (!database) return fail(database.error());
-  services::Services s(**database, Clock::system());
+  services::Services s(**database, cli.clock());
   auto actor = services::Actor::system("cli");
   int rc = 0;
   for (const auto& path : o.files) {
@@ -80,9 +80,9 @@ int run_value(const Cli& cli, const std::string& month, const std::string& from,
     *out = *m;
   }
   if (!month.empty()) t = f;
-  auto database = open_store(cli.db_url, 4);
+  auto database = cli.open_store(4);
   if (!database) return fail(database.error());
-  services::Services s(**database, Clock::system());
+  services::Services s(**database, cli.clock());
   auto r = s.usage.run_value(services::Actor::system("cli"), f, t);
   if (!r) return fail(r.error());
   std::cout << "value computed for " << (*r)["months"].size() << " month(s)";

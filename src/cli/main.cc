@@ -18,13 +18,24 @@ int fail(const Error& e) {
   return e.code == ErrorCode::kInvalid ? 2 : 1;
 }
 
-Result<std::unique_ptr<db::Database>> open_store(const std::string& url, int pool) {
+Result<std::unique_ptr<db::Database>> Cli::open_store(int pool) const {
   db::Options o;
   o.pool_size = pool;
-  KAM_TRY(database, db::Database::open(url, o));
-  KAM_TRY(applied, db::migrate(*database));
+  KAM_TRY(database, db::Database::open(db_url, o));
+  KAM_TRY(applied, db::migrate(*database, clock().now()));
   for (int v : applied) spdlog::info("applied migration {}", v);
   return database;
+}
+
+bool Cli::set_clock() {
+  if (now.empty()) return true;
+  std::string why;
+  fixed_clock_ = clock_from_spec(now, &why);
+  if (!fixed_clock_) {
+    std::cerr << "error: --now / KAM_NOW " << why << "\n";
+    return false;
+  }
+  return true;
 }
 
 int Cli::run_parsed() const {
@@ -44,6 +55,11 @@ int main(int argc, char** argv) {
   cli.app.fallthrough();  // global options (--log-level) may follow the subcommand
   cli.app.add_option("--log-level", cli.log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
+  cli.app
+      .add_option("--now", cli.now,
+                  "run as if it were this instant (ISO 8601, e.g. 2026-11-24T08:00:00+08:00); "
+                  "the clock starts there and advances in real time")
+      ->envname("KAM_NOW");
   kam::cli::register_serve(cli);
   kam::cli::register_admin(cli);
   kam::cli::register_churn(cli);
@@ -52,6 +68,7 @@ int main(int argc, char** argv) {
   kam::cli::register_care(cli);
 
   CLI11_PARSE(cli.app, argc, argv);
+  if (!cli.set_clock()) return 2;
   spdlog::init_thread_pool(8192, 1);
   auto logger = spdlog::create_async<spdlog::sinks::stderr_sink_mt>("kam");
   spdlog::set_default_logger(logger);

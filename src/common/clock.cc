@@ -31,6 +31,29 @@ int num(std::string_view s, size_t from, size_t n) {
 
 }  // namespace
 
+ShiftedClock::ShiftedClock(int64_t start)
+    : start_(start),
+      started_ns_(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                      std::chrono::steady_clock::now().time_since_epoch())
+                      .count()) {}
+
+int64_t ShiftedClock::now() const {
+  int64_t ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                   std::chrono::steady_clock::now().time_since_epoch())
+                   .count();
+  return start_ + (ns - started_ns_) / 1'000'000'000;
+}
+
+std::unique_ptr<Clock> clock_from_spec(std::string_view spec, std::string* error) {
+  if (spec.empty()) return nullptr;
+  auto t = parse_iso8601(spec);
+  if (!t) {
+    if (error) *error = "must be an ISO 8601 instant such as 2026-11-24T08:00:00+08:00";
+    return nullptr;
+  }
+  return std::make_unique<ShiftedClock>(*t);
+}
+
 const Clock& Clock::system() {
   static SystemClock c;
   return c;
@@ -64,6 +87,23 @@ std::string iso8601(int64_t t) {
   int64_t secs = t - days * 86400;
   char buf[32];
   std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02dZ", date_from_days(days).c_str(),
+                static_cast<int>(secs / 3600), static_cast<int>(secs / 60 % 60),
+                static_cast<int>(secs % 60));
+  return buf;
+}
+
+std::string http_date(int64_t t) {
+  static constexpr const char* kDays[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+  int64_t secs = t - days * 86400;
+  using namespace std::chrono;
+  year_month_day ymd{sys_days{std::chrono::days{days}}};
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%s, %02u %s %04d %02d:%02d:%02d GMT",
+                kDays[((days % 7) + 7) % 7], static_cast<unsigned>(ymd.day()),
+                kMonths[static_cast<unsigned>(ymd.month()) - 1], static_cast<int>(ymd.year()),
                 static_cast<int>(secs / 3600), static_cast<int>(secs / 60 % 60),
                 static_cast<int>(secs % 60));
   return buf;

@@ -113,6 +113,8 @@ Response Api::handle(Request& req) {
     res = Response::error(Error::internal("internal error; quote request id " + req.request_id));
   }
   res.headers.emplace_back("X-Request-Id", req.request_id);
+  // The service clock's time (which `--now` / KAM_NOW may fix): the web takes "now" from it.
+  res.headers.emplace_back("Date", http_date(s_.clock.now()));
   res.headers.emplace_back("X-Content-Type-Options", "nosniff");
   res.headers.emplace_back("X-Frame-Options", "DENY");
   res.headers.emplace_back("Referrer-Policy", "same-origin");

@@ -146,6 +146,7 @@ Result<json> ChurnService::train_from_dataset(
   o.seed = r.seed;
   o.threads = threads_;
   o.progress = progress;
+  o.now = records_.clock().now();
   auto t0 = std::chrono::steady_clock::now();
   KAM_TRY(trained, churn::train(d, o));
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

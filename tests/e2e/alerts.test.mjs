@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, screenshot } from './browser.mjs';
+import { shanghaiDate } from '../integration/harness.mjs';
 
 const BASE = process.env.KAM_E2E_URL;
 const PASSWORD = 'Kam@2026demo';
@@ -238,7 +239,7 @@ test('the care calendar marks a task done; the tariff calculator names the best 
 test('the care calendar as a month grid: a count per day, the chosen day beside it, another month loaded', async () => {
   await page.goto(`${BASE}/care?view=month`);
   await page.waitForSelector('[data-test=care-calendar]');
-  const shanghaiToday = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  const shanghaiToday = shanghaiDate();
   const month = shanghaiToday.slice(0, 7);
   const monthTasks = async (m) => {
     const [y, mm] = m.split('-').map(Number);

@@ -15,6 +15,8 @@ if [ ! -d "$ROOT/web/node_modules/playwright-core" ]; then
   exit 1
 fi
 
+# The demo data and the server run at a fixed instant (tests/CMakeLists.txt sets it under ctest).
+export KAM_NOW=${KAM_NOW:-2026-11-24T08:00:00+08:00}
 TMP=$(mktemp -d /tmp/kam-e2e.XXXXXX)
 PID=
 cleanup() {

@@ -3,7 +3,7 @@
 // named, family-plan candidates in scope and masked.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startKam } from './harness.mjs';
+import { monthOf, startKam } from './harness.mjs';
 
 let kam, admin, analyst, sup, m1, m2, merchant;
 before(async () => {
@@ -41,12 +41,7 @@ async function groupOf(c) {
   throw new Error('no group with mobile members');
 }
 
-function lastMonth() {
-  const d = new Date(Date.now() + 8 * 3600 * 1000);
-  d.setUTCDate(1);
-  d.setUTCMonth(d.getUTCMonth() - 1);
-  return d.toISOString().slice(0, 7);
-}
+const lastMonth = () => monthOf(-1);
 
 test('demo data comes with care tasks, a tariff catalogue and family-plan candidates', async () => {
   const tasks = await admin.get('/api/v1/care-tasks?limit=5');

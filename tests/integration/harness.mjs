@@ -11,6 +11,30 @@ export const KAM = process.env.KAM_BIN || path.join(ROOT, 'build/kam');
 export const STORE = process.env.KAM_TEST_STORE || 'sqlite';
 export const PASSWORD = 'Kam@2026demo';
 
+// Time is an input: every `kam` these tests start (demo data, server) runs at this instant, and
+// tests assert against it, never against the wall clock. `make test` runs the suite at three.
+export const NOW_SPEC = process.env.KAM_NOW || '2026-11-24T08:00:00+08:00';
+process.env.KAM_NOW = NOW_SPEC;
+export const NOW = new Date(NOW_SPEC);
+const DAY_MS = 86_400_000;
+
+/** The Shanghai date `days` after NOW, YYYY-MM-DD. */
+export function shanghaiDate(days = 0) {
+  return new Date(NOW.getTime() + 8 * 3600e3 + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** The Shanghai month `offset` months after NOW's, YYYY-MM (the demo's newest month is -1). */
+export function monthOf(offset = 0) {
+  const [y, m] = shanghaiDate().split('-').map(Number);
+  const i = y * 12 + (m - 1) + offset;
+  return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
+}
+
+/** An instant `hours` after NOW, ISO UTC. */
+export function instant(hours = 0) {
+  return new Date(NOW.getTime() + hours * 3600e3).toISOString();
+}
+
 function run(args, opts = {}) {
   const r = spawnSync(KAM, args, { encoding: 'utf8', ...opts });
   if (r.status !== 0) throw new Error(`kam ${args.join(' ')} failed: ${r.stderr}${r.stdout}`);

@@ -72,7 +72,7 @@ class StoreFixture : public ::testing::TestWithParam<std::string> {
     auto d = db::Database::open(store_->url(), {.pool_size = 8});
     ASSERT_TRUE(d.ok()) << d.error().message;
     db_ = std::move(d).value();
-    auto m = db::migrate(*db_);
+    auto m = db::migrate(*db_, 0);
     ASSERT_TRUE(m.ok()) << m.error().message;
     demo::DemoOptions o;
     o.groups = 20;

@@ -38,7 +38,7 @@ TEST_P(StoreTest, BlobsRoundTripByteForByte) {
 }
 
 TEST_P(StoreTest, MigrationsAreVersionedAndIdempotent) {
-  auto again = db::migrate(*db_);
+  auto again = db::migrate(*db_, 0);
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->empty());
   auto v = db::schema_version(*db_);

@@ -2,7 +2,7 @@
 // refused whole with every bad row named, value and analysis stay within the caller's scope.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startKam } from './harness.mjs';
+import { monthOf, startKam } from './harness.mjs';
 
 let kam, admin, analyst, m1, m2, merchant, users = {};
 before(async () => {
@@ -57,30 +57,30 @@ test('demo data comes with 24 computed months and a value for each customer', as
 test('an upload is imported in the background, then valued', async () => {
   const nums = await someNumbers(20);
   assert.equal(nums.length, 20);
-  const csv = '账期,号码,账单金额,主叫分钟数,状态\n' + nums.map((n, i) => `2026-11,${n},${100 + i}.50,${200 + i},正常`).join('\n') + '\n';
+  const csv = '账期,号码,账单金额,主叫分钟数,状态\n' + nums.map((n, i) => `${monthOf(0)},${n},${100 + i}.50,${200 + i},正常`).join('\n') + '\n';
   const r = await upload(analyst, csv);
   assert.equal(r.status, 202, JSON.stringify(r.body));
   assert.ok(['queued', 'running', 'succeeded'].includes(r.body.status));
   const done = await waitDone(r.body.id);
   assert.equal(done.status, 'succeeded', JSON.stringify(done));
   assert.equal(done.rows_imported, 20);
-  assert.deepEqual(done.periods, ['2026-11']);
+  assert.deepEqual(done.periods, [monthOf(0)]);
   assert.match(done.message, /value computed/);
   const p = await analyst.get('/api/v1/usage/periods');
-  const nov = p.body.months.find((m) => m.period === '2026-11');
-  assert.equal(nov.rows, 20);
-  assert.ok(nov.computed_at);
+  const current = p.body.months.find((m) => m.period === monthOf(0));
+  assert.equal(current.rows, 20);
+  assert.ok(current.computed_at);
 });
 
 test('a file with bad rows is refused whole, every bad row named', async () => {
   const nums = await someNumbers(5);
-  const rows = nums.map((n) => `2026-10,${n},10,1,normal`);
-  rows[1] = `2026-10,${nums[1]},-10,1,normal`;        // line 3: negative
-  rows[3] = `2026-10,${nums[3]},10,1,vanished`;       // line 5: unknown status
-  rows.push('2026-10,13999999999,10,1,normal');       // line 7: not in the archive
+  const rows = nums.map((n) => `${monthOf(-1)},${n},10,1,normal`);
+  rows[1] = `${monthOf(-1)},${nums[1]},-10,1,normal`;        // line 3: negative
+  rows[3] = `${monthOf(-1)},${nums[3]},10,1,vanished`;       // line 5: unknown status
+  rows.push(`${monthOf(-1)},13999999999,10,1,normal`);       // line 7: not in the archive
   rows.push(`2099-01,${nums[0]},10,1,normal`);        // line 8: future
   const before = await analyst.get('/api/v1/usage/periods');
-  const oct = before.body.months.find((m) => m.period === '2026-10');
+  const oct = before.body.months.find((m) => m.period === monthOf(-1));
   const r = await upload(analyst, 'month,number,bill,mou,status\n' + rows.join('\n') + '\n');
   assert.equal(r.status, 202);
   const done = await waitDone(r.body.id);
@@ -89,7 +89,7 @@ test('a file with bad rows is refused whole, every bad row named', async () => {
   assert.deepEqual(done.issues.map((i) => [i.line, i.column]), [[3, 'bill'], [5, 'status'], [7, 'number'], [8, 'month']]);
   assert.match(done.message, /nothing was imported/);
   const after = await analyst.get('/api/v1/usage/periods');
-  assert.deepEqual(after.body.months.find((m) => m.period === '2026-10'), oct, 'the month is unchanged');
+  assert.deepEqual(after.body.months.find((m) => m.period === monthOf(-1)), oct, 'the month is unchanged');
 });
 
 test('only admins and analysts import; managers read their own customers only', async () => {
@@ -155,8 +155,8 @@ test('value rules: versioned changes, refused with the field named, recompute on
   assert.equal(ok.status, 200, JSON.stringify(ok.body));
   const stale = await put({ version: cfg.body.version, config: cfg.body.config });
   assert.equal(stale.status, 409);
-  const run = await analyst.post('/api/v1/value/runs', { from: '2026-09' });
+  const run = await analyst.post('/api/v1/value/runs', { from: monthOf(-2) });
   assert.equal(run.status, 200, JSON.stringify(run.body));
-  assert.ok(run.body.months.includes('2026-10'));
+  assert.ok(run.body.months.includes(monthOf(-1)));
   assert.equal((await analyst.post('/api/v1/value/runs', { from: 'soon' })).body.error.field, 'from');
 });

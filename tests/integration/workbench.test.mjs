@@ -5,7 +5,7 @@
 // customer list's tier filter.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startKam } from './harness.mjs';
+import { instant, shanghaiDate, startKam } from './harness.mjs';
 
 let kam, admin, m1, m2, sup1, agent;
 const users = {};
@@ -23,7 +23,7 @@ const ok = (r) => {
   return r.body;
 };
 const total = async (c, path) => ok(await c.get(path)).total;
-const yesterday = () => new Date(Date.now() + 8 * 3600e3 - 86400e3).toISOString().slice(0, 10);
+const yesterday = () => shanghaiDate(-1);
 
 test("a manager's open and overdue items match the alert-task, care-task and work-order APIs", async () => {
   const w = ok(await m1.get('/api/v1/workbench/items?limit=200'));
@@ -68,7 +68,7 @@ test('a next step is open until a newer contact settles it, overdue after its da
   const customer = ok(await m1.get('/api/v1/customers?limit=50&kind=group')).items.find((x) => !stepped.has(x.id));
   assert.ok(customer);
   const c = await m1.post(`/api/v1/customers/${customer.id}/contacts`, {
-    channel: 'call', subject: '续约沟通', outcome: 'positive', occurred_at: new Date(Date.now() - 3600e3).toISOString(),
+    channel: 'call', subject: '续约沟通', outcome: 'positive', occurred_at: instant(-1),
     next_step: '发送续约报价', next_step_date: yesterday(),
   });
   assert.equal(c.status, 201, JSON.stringify(c.body));
@@ -84,7 +84,7 @@ test('a next step is open until a newer contact settles it, overdue after its da
   const other = ok(await m2.get('/api/v1/workbench/items?limit=200'));
   assert.ok(!other.items.some((i) => i.kind === 'next_step' && i.id === c.body.id));
   const done = await m1.post(`/api/v1/customers/${customer.id}/contacts`, {
-    channel: 'visit', subject: '报价已送达', outcome: 'positive', occurred_at: new Date().toISOString(),
+    channel: 'visit', subject: '报价已送达', outcome: 'positive', occurred_at: instant(0),
   });
   assert.equal(done.status, 201, JSON.stringify(done.body));
   const after = ok(await m1.get('/api/v1/workbench/items?limit=200')).counts.by_kind.next_step;

@@ -73,7 +73,7 @@ Result<int> schema_version(Database& db) {
   return static_cast<int>(row ? row->i64(0) : 0);
 }
 
-Result<std::vector<int>> migrate(Database& db) {
+Result<std::vector<int>> migrate(Database& db, int64_t now) {
   KAM_TRY(current, schema_version(db));
   (void)current;  // creates schema_migrations when missing
   std::vector<int> applied;
@@ -96,7 +96,7 @@ Result<std::vector<int>> migrate(Database& db) {
     KAM_CHECK(tx->exec_script(render_migration(m, db.dialect())));
     KAM_CHECK(tx->exec(
         "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)",
-        {static_cast<int64_t>(m.version), m.name, static_cast<int64_t>(std::time(nullptr))}));
+        {static_cast<int64_t>(m.version), m.name, now}));
     KAM_CHECK(tx.commit());
     applied.push_back(m.version);
   }

@@ -19,8 +19,9 @@ const std::vector<Migration>& migrations();
 // The migration text for one dialect.
 std::string render_migration(const Migration& m, Dialect d);
 
-// Applies every migration newer than the store's version; answers the versions applied.
-Result<std::vector<int>> migrate(Database& db);
+// Applies every migration newer than the store's version, stamped `now` (epoch seconds);
+// answers the versions applied.
+Result<std::vector<int>> migrate(Database& db, int64_t now);
 
 // The store's current schema version (0 when empty).
 Result<int> schema_version(Database& db);

@@ -1,6 +1,8 @@
 // The one way the workspace talks to the API: same-origin fetch with the session cookie, JSON in
 // and out, and every failure turned into an ApiError carrying the API's code, message and field.
 
+import { noteServerDate } from '@/utils/serverClock';
+
 export type ErrorCode =
   | 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'too_large'
   | 'too_many_requests' | 'unavailable' | 'internal' | 'network';
@@ -87,6 +89,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
     if ((err as Error).name === 'AbortError') throw err;
     throw new ApiError(0, 'network', (err as Error).message || 'network error');
   }
+  noteServerDate(res.headers.get('date'));
   const text = await res.text();
   let parsed: unknown = null;
   if (text) {

@@ -1,6 +1,8 @@
 // Display formatting, one place for the whole workspace. Money arrives as integer fen, instants
 // as ISO-8601 UTC, calendar dates as YYYY-MM-DD; the business runs on Asia/Shanghai time.
 
+import { serverDate } from './serverClock';
+
 export type Locale = 'zh-CN' | 'en';
 
 export const BUSINESS_TZ = 'Asia/Shanghai';
@@ -81,7 +83,7 @@ export function isoToShanghaiWall(iso: string | Date): string {
 }
 
 /** Today's date in Shanghai, YYYY-MM-DD. */
-export function shanghaiToday(now: Date = new Date()): string {
+export function shanghaiToday(now: Date = serverDate()): string {
   return isoToShanghaiWall(now).slice(0, 10);
 }
 

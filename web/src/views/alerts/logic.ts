@@ -1,5 +1,6 @@
 // Pure helpers of the warning pages: deadline countdowns, the zone of a month, summary shaping
 // and where a rule's parse error sits in its text. Kept free of Vue so Vitest checks them.
+import { serverDate } from '@/utils/serverClock';
 import { OUTCOMES, type AlertTask, type Notification, type Outcome, type SummaryRow, type TaskHistoryEntry } from '@/api/alerts';
 
 export interface Countdown {
@@ -12,7 +13,7 @@ export interface Countdown {
 }
 
 /** Time left until a deadline (ISO UTC); overdue once it has passed. */
-export function countdown(deadlineIso: string, now: Date = new Date()): Countdown {
+export function countdown(deadlineIso: string, now: Date = serverDate()): Countdown {
   const ms = Date.parse(deadlineIso) - now.getTime();
   const overdue = ms < 0;
   const abs = Math.abs(ms);

@@ -1,10 +1,11 @@
 // A clock that ticks every second, for SLA countdowns.
 import { onBeforeUnmount, onMounted, ref } from 'vue';
+import { serverNow } from '@/utils/serverClock';
 
 export function useTicker() {
-  const now = ref(Date.now());
+  const now = ref(serverNow());
   let timer: ReturnType<typeof setInterval> | undefined;
-  onMounted(() => { timer = setInterval(() => { now.value = Date.now(); }, 1000); });
+  onMounted(() => { timer = setInterval(() => { now.value = serverNow(); }, 1000); });
   onBeforeUnmount(() => clearInterval(timer));
   return now;
 }
