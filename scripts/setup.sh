@@ -4,9 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PKGS=(build-essential cmake ninja-build pkg-config git curl
+PKGS=(build-essential cmake ninja-build pkg-config git curl clang-format
   libboost-dev nlohmann-json3-dev libsqlite3-dev sqlite3 libpq-dev libargon2-dev libssl-dev
-  libjemalloc-dev libabsl-dev libzstd-dev libxlsxwriter-dev libzip-dev libexpat1-dev libspdlog-dev libfmt-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libxgboost-dev
+  libjemalloc-dev libabsl-dev libzstd-dev libxlsxwriter-dev libspdlog-dev libfmt-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libxgboost-dev
   postgresql-15 postgresql-contrib wrk chromium fonts-noto-cjk)
 
 missing=()

@@ -9,7 +9,7 @@
 #include "cli/cli.h"
 #include "http/api.h"
 #include "http/server.h"
-#include "services/scheduler.h"
+#include "services/core/scheduler.h"
 #include "services/services.h"
 
 #include <unistd.h>

@@ -71,7 +71,9 @@ std::optional<int64_t> days_from_date(std::string_view s) {
   return sys_days{ymd}.time_since_epoch().count();
 }
 
-bool is_date(std::string_view s) { return days_from_date(s).has_value(); }
+bool is_date(std::string_view s) {
+  return days_from_date(s).has_value();
+}
 
 std::string date_from_days(int64_t days) {
   using namespace std::chrono;
@@ -101,11 +103,10 @@ std::string http_date(int64_t t) {
   using namespace std::chrono;
   year_month_day ymd{sys_days{std::chrono::days{days}}};
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%s, %02u %s %04d %02d:%02d:%02d GMT",
-                kDays[((days % 7) + 7) % 7], static_cast<unsigned>(ymd.day()),
-                kMonths[static_cast<unsigned>(ymd.month()) - 1], static_cast<int>(ymd.year()),
-                static_cast<int>(secs / 3600), static_cast<int>(secs / 60 % 60),
-                static_cast<int>(secs % 60));
+  std::snprintf(buf, sizeof buf, "%s, %02u %s %04d %02d:%02d:%02d GMT", kDays[((days % 7) + 7) % 7],
+                static_cast<unsigned>(ymd.day()), kMonths[static_cast<unsigned>(ymd.month()) - 1],
+                static_cast<int>(ymd.year()), static_cast<int>(secs / 3600),
+                static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60));
   return buf;
 }
 

@@ -23,8 +23,9 @@ Result<bool> Reader::next(std::vector<std::string_view>& fields) {
       for (;;) {
         const void* q = std::memchr(s + pos_, '"', n - pos_);
         if (!q) {
-          return Error::invalid("line " + std::to_string(record_line_),
-                                "line " + std::to_string(record_line_) + ": a quoted field is never closed");
+          return Error::invalid(
+              "line " + std::to_string(record_line_),
+              "line " + std::to_string(record_line_) + ": a quoted field is never closed");
         }
         size_t qp = static_cast<size_t>(static_cast<const char*>(q) - s);
         for (size_t k = pos_; k < qp; ++k) line_ += s[k] == '\n';
@@ -83,7 +84,8 @@ std::string normalize_header(std::string_view name) {
   return out;
 }
 
-Result<std::vector<int>> map_header(const std::vector<std::string_view>& header, const std::vector<Column>& wanted) {
+Result<std::vector<int>> map_header(const std::vector<std::string_view>& header,
+                                    const std::vector<Column>& wanted) {
   std::vector<int> idx(wanted.size(), -1);
   for (size_t h = 0; h < header.size(); ++h) {
     std::string name = normalize_header(header[h]);
@@ -92,8 +94,9 @@ Result<std::vector<int>> map_header(const std::vector<std::string_view>& header,
       for (const auto& a : wanted[w].aliases) hit = hit || normalize_header(a) == name;
       if (!hit) continue;
       if (idx[w] >= 0) {
-        return Error::invalid(wanted[w].name, "the header names column " + wanted[w].name + " twice (columns " +
-                                                  std::to_string(idx[w] + 1) + " and " + std::to_string(h + 1) + ")");
+        return Error::invalid(wanted[w].name, "the header names column " + wanted[w].name +
+                                                  " twice (columns " + std::to_string(idx[w] + 1) +
+                                                  " and " + std::to_string(h + 1) + ")");
       }
       idx[w] = static_cast<int>(h);
     }

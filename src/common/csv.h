@@ -46,6 +46,7 @@ struct Column {
   std::vector<std::string> aliases;
   bool required = false;
 };
-Result<std::vector<int>> map_header(const std::vector<std::string_view>& header, const std::vector<Column>& wanted);
+Result<std::vector<int>> map_header(const std::vector<std::string_view>& header,
+                                    const std::vector<Column>& wanted);
 
 }  // namespace kam::csv

@@ -51,7 +51,7 @@ struct Error {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design
   Result(Error error) : v_(std::move(error)) {}  // NOLINT
 
   bool ok() const { return v_.index() == 0; }
@@ -92,12 +92,12 @@ using Status = Result<void>;
 // Propagates an error out of the current function: KAM_TRY(x, expr) declares x.
 #define KAM_CONCAT_INNER(a, b) a##b
 #define KAM_CONCAT(a, b) KAM_CONCAT_INNER(a, b)
-#define KAM_TRY(var, expr)                                   \
-  auto KAM_CONCAT(_kam_r_, __LINE__) = (expr);               \
+#define KAM_TRY(var, expr)                                                          \
+  auto KAM_CONCAT(_kam_r_, __LINE__) = (expr);                                      \
   if (!KAM_CONCAT(_kam_r_, __LINE__)) return KAM_CONCAT(_kam_r_, __LINE__).error(); \
   auto var = std::move(KAM_CONCAT(_kam_r_, __LINE__)).value()
-#define KAM_CHECK(expr)                                      \
-  do {                                                       \
-    auto _kam_s = (expr);                                    \
-    if (!_kam_s) return _kam_s.error();                      \
+#define KAM_CHECK(expr)                 \
+  do {                                  \
+    auto _kam_s = (expr);               \
+    if (!_kam_s) return _kam_s.error(); \
   } while (0)

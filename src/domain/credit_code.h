@@ -14,6 +14,8 @@ std::optional<char> credit_code_check_char(std::string_view first17);
 // Empty string when valid, otherwise the reason in words.
 std::string credit_code_problem(std::string_view code);
 
-inline bool credit_code_valid(std::string_view code) { return credit_code_problem(code).empty(); }
+inline bool credit_code_valid(std::string_view code) {
+  return credit_code_problem(code).empty();
+}
 
 }  // namespace kam::domain

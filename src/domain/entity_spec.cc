@@ -84,52 +84,61 @@ const EntitySpec& customer_spec() {
         with(enm("kind", {"group", "individual"}, "group"), [](auto& f) { f.immutable = true; }),
         with(str("name", 200, true), [](auto& f) { f.sort = true; }),
         str("short_name", 60),
-        with(str("credit_code", 18), [](auto& f) {
-          f.check = Check::kCreditCode;
-          f.filter = true;
-          f.description = "unified social credit code (GB 32100-2015), check character validated";
-        }),
+        with(str("credit_code", 18),
+             [](auto& f) {
+               f.check = Check::kCreditCode;
+               f.filter = true;
+               f.description =
+                   "unified social credit code (GB 32100-2015), check character validated";
+             }),
         with(str("industry", 60), [](auto& f) { f.filter = true; }),
         enm("org_type", org_types(), "enterprise"),
         with(typed("province_code", kRefText), [](auto& f) { f.ref = "regions"; }),
         with(typed("city_code", kRefText), [](auto& f) { f.ref = "regions"; }),
         with(typed("district_code", kRefText), [](auto& f) { f.ref = "regions"; }),
         str("address", 300),
-        with(typed("employees", kInt), [](auto& f) {
-          f.min = 0;
-          f.max = 10'000'000;
-          f.sort = true;
-        }),
-        with(ref("parent_id", "customers"), [](auto& f) {
-          f.filter = true;
-          f.description = "parent group (集团上级); any depth, no cycles";
-        }),
+        with(typed("employees", kInt),
+             [](auto& f) {
+               f.min = 0;
+               f.max = 10'000'000;
+               f.sort = true;
+             }),
+        with(ref("parent_id", "customers"),
+             [](auto& f) {
+               f.filter = true;
+               f.description = "parent group (集团上级); any depth, no cycles";
+             }),
         enm("status", customer_statuses(), "active"),
-        with(typed("competitors", kJson), [](auto& f) {
-          f.default_value = "[]";
-          f.description =
-              "operators also serving this customer: [{operator, services, bundle_end_date}]";
-        }),
+        with(typed("competitors", kJson),
+             [](auto& f) {
+               f.default_value = "[]";
+               f.description =
+                   "operators also serving this customer: [{operator, services, bundle_end_date}]";
+             }),
         enm("brand", {"premium", "ordinary"}),
         str("package", 100),
         enm("sensitivity", {"security", "price", "service", "brand"}),
-        with(str("phone", 20), [](auto& f) {
-          f.check = Check::kMobile;
-          f.mask = Mask::kPhone;
-        }),
-        with(str("id_number", 18), [](auto& f) {
-          f.check = Check::kResidentId;
-          f.mask = Mask::kIdNumber;
-        }),
-        with(ref("account_manager_id", "users"), [](auto& f) {
-          f.immutable = true;
-          f.filter = true;
-          f.description = "set at creation; changed only through a handover";
-        }),
-        with(ref("phone_manager_id", "users"), [](auto& f) {
-          f.immutable = true;
-          f.filter = true;
-        }),
+        with(str("phone", 20),
+             [](auto& f) {
+               f.check = Check::kMobile;
+               f.mask = Mask::kPhone;
+             }),
+        with(str("id_number", 18),
+             [](auto& f) {
+               f.check = Check::kResidentId;
+               f.mask = Mask::kIdNumber;
+             }),
+        with(ref("account_manager_id", "users"),
+             [](auto& f) {
+               f.immutable = true;
+               f.filter = true;
+               f.description = "set at creation; changed only through a handover";
+             }),
+        with(ref("phone_manager_id", "users"),
+             [](auto& f) {
+               f.immutable = true;
+               f.filter = true;
+             }),
         text("note", 2000),
     };
     return e;
@@ -146,30 +155,34 @@ const EntitySpec& member_spec() {
     e.title = "member";
     e.default_sort = "id";
     e.fields = {
-        with(str("number", 32, true), [](auto& f) {
-          f.check = Check::kLineNumber;
-          f.mask = Mask::kPhone;
-          f.filter = true;
-        }),
+        with(str("number", 32, true),
+             [](auto& f) {
+               f.check = Check::kLineNumber;
+               f.mask = Mask::kPhone;
+               f.filter = true;
+             }),
         enm("kind", {"mobile", "fixed", "broadband", "circuit", "iot"}, "mobile"),
         str("name", 60),
-        with(str("id_number", 18), [](auto& f) {
-          f.check = Check::kResidentId;
-          f.mask = Mask::kIdNumber;
-        }),
+        with(str("id_number", 18),
+             [](auto& f) {
+               f.check = Check::kResidentId;
+               f.mask = Mask::kIdNumber;
+             }),
         str("package", 100),
-        with(typed("join_date", kDate), [](auto& f) {
-          f.required = true;
-          f.sort = true;
-        }),
+        with(typed("join_date", kDate),
+             [](auto& f) {
+               f.required = true;
+               f.sort = true;
+             }),
         enm("status", {"normal", "suspended", "pre_cancelled", "cancelled"}, "normal"),
         enm("grade", {"key", "ordinary"}, "ordinary"),
-        with(typed("monthly_spend_fen", kMoney), [](auto& f) {
-          f.min = 0;
-          f.max = 100'000'000'00;
-          f.sort = true;
-          f.default_value = "0";
-        }),
+        with(typed("monthly_spend_fen", kMoney),
+             [](auto& f) {
+               f.min = 0;
+               f.max = 100'000'000'00;
+               f.sort = true;
+               f.default_value = "0";
+             }),
     };
     return e;
   }();
@@ -193,30 +206,35 @@ const EntitySpec& key_person_spec() {
         with(ref("reports_to_id", "key_persons"),
              [](auto& f) { f.description = "the key person above in the decision chain"; }),
         enm("attitude", {"supporter", "neutral", "opponent"}, "neutral"),
-        with(typed("relationship", kInt), [](auto& f) {
-          f.min = 1;
-          f.max = 5;
-          f.default_value = "3";
-          f.description = "relationship strength, 1 (weak) to 5 (strong)";
-        }),
+        with(typed("relationship", kInt),
+             [](auto& f) {
+               f.min = 1;
+               f.max = 5;
+               f.default_value = "3";
+               f.description = "relationship strength, 1 (weak) to 5 (strong)";
+             }),
         typed("birthday", kDate),
         text("hobbies", 500),
-        with(str("phone", 20), [](auto& f) {
-          f.check = Check::kPhoneAny;
-          f.mask = Mask::kPhone;
-        }),
+        with(str("phone", 20),
+             [](auto& f) {
+               f.check = Check::kPhoneAny;
+               f.mask = Mask::kPhone;
+             }),
         with(str("email", 120), [](auto& f) { f.check = Check::kEmail; }),
-        with(typed("senior", kBool), [](auto& f) {
-          f.description = "senior key persons are owned by a senior manager (分层分级)";
-        }),
-        with(ref("owner_id", "users"), [](auto& f) {
-          f.filter = true;
-          f.description = "who on our side owns the relationship";
-        }),
-        with(typed("last_contact_at", kTimestamp), [](auto& f) {
-          f.writable = false;
-          f.sort = true;
-        }),
+        with(typed("senior", kBool),
+             [](auto& f) {
+               f.description = "senior key persons are owned by a senior manager (分层分级)";
+             }),
+        with(ref("owner_id", "users"),
+             [](auto& f) {
+               f.filter = true;
+               f.description = "who on our side owns the relationship";
+             }),
+        with(typed("last_contact_at", kTimestamp),
+             [](auto& f) {
+               f.writable = false;
+               f.sort = true;
+             }),
         text("note", 2000),
     };
     return e;
@@ -237,21 +255,24 @@ const EntitySpec& contract_spec() {
         str("title", 200, true),
         str("kind", 60),
         with(typed("start_date", kDate), [](auto& f) { f.required = true; }),
-        with(typed("end_date", kDate), [](auto& f) {
-          f.required = true;
-          f.sort = true;
-        }),
-        with(typed("amount_fen", kMoney), [](auto& f) {
-          f.min = 0;
-          f.max = 1'000'000'000'00;
-          f.default_value = "0";
-        }),
-        with(typed("min_spend_fen", kMoney), [](auto& f) {
-          f.min = 0;
-          f.max = 1'000'000'000'00;
-          f.default_value = "0";
-          f.description = "monthly minimum-spend commitment (保底消费)";
-        }),
+        with(typed("end_date", kDate),
+             [](auto& f) {
+               f.required = true;
+               f.sort = true;
+             }),
+        with(typed("amount_fen", kMoney),
+             [](auto& f) {
+               f.min = 0;
+               f.max = 1'000'000'000'00;
+               f.default_value = "0";
+             }),
+        with(typed("min_spend_fen", kMoney),
+             [](auto& f) {
+               f.min = 0;
+               f.max = 1'000'000'000'00;
+               f.default_value = "0";
+               f.description = "monthly minimum-spend commitment (保底消费)";
+             }),
         enm("status", {"draft", "active", "expired", "terminated"}, "active"),
         text("note", 2000),
     };
@@ -274,16 +295,18 @@ const EntitySpec& contact_spec() {
         "(SELECT name FROM customers WHERE id = t.customer_id) AS customer_name";
     e.fields = {
         ref("key_person_id", "key_persons"),
-        with(ref("user_id", "users"), [](auto& f) {
-          f.writable = false;
-          f.filter = true;
-          f.description = "who made the contact (the caller of the API)";
-        }),
+        with(ref("user_id", "users"),
+             [](auto& f) {
+               f.writable = false;
+               f.filter = true;
+               f.description = "who made the contact (the caller of the API)";
+             }),
         enm("channel", {"visit", "call", "sms", "wechat", "email", "meeting", "other"}, "", true),
-        with(typed("occurred_at", kTimestamp), [](auto& f) {
-          f.required = true;
-          f.sort = true;
-        }),
+        with(typed("occurred_at", kTimestamp),
+             [](auto& f) {
+               f.required = true;
+               f.sort = true;
+             }),
         str("subject", 200, true),
         text("summary", 4000),
         enm("outcome", {"positive", "neutral", "negative", "no_answer"}, "neutral"),
@@ -318,9 +341,9 @@ const EntitySpec& need_spec() {
 }
 
 const std::vector<const EntitySpec*>& archive_specs() {
-  static const std::vector<const EntitySpec*> v = {&customer_spec(), &member_spec(),
+  static const std::vector<const EntitySpec*> v = {&customer_spec(),   &member_spec(),
                                                    &key_person_spec(), &contract_spec(),
-                                                   &contact_spec(), &need_spec()};
+                                                   &contact_spec(),    &need_spec()};
   return v;
 }
 
@@ -370,8 +393,8 @@ const EntitySpec& user_spec() {
     hash.writable = false;
     FieldSpec changed = typed("password_changed_at", kTimestamp);
     changed.writable = false;
-    e.fields = {username, display, role, team, senior, phone, email, customer, merchant, active,
-                password, hash, changed};
+    e.fields = {username, display,  role,   team,     senior, phone,  email,
+                customer, merchant, active, password, hash,   changed};
     return e;
   }();
   return s;

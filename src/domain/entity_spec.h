@@ -12,17 +12,17 @@
 namespace kam::domain {
 
 enum class FieldType {
-  kString,     // short text, max_len characters
-  kText,       // long text
+  kString,  // short text, max_len characters
+  kText,    // long text
   kInt,
   kMoney,      // integer fen
   kDate,       // "YYYY-MM-DD"
   kTimestamp,  // ISO-8601 in JSON, epoch seconds in the store
   kBool,       // true/false in JSON, 0/1 in the store
   kEnum,
-  kRef,        // id of another record
-  kRefText,    // code of another record (regions)
-  kJson,       // structured value stored as JSON text
+  kRef,      // id of another record
+  kRefText,  // code of another record (regions)
+  kJson,     // structured value stored as JSON text
 };
 
 enum class Check { kNone, kCreditCode, kMobile, kLineNumber, kResidentId, kEmail, kPhoneAny };
@@ -51,16 +51,16 @@ struct FieldSpec {
 
 // How records are restricted to what a user may see.
 enum class Scoping {
-  kCustomer,        // the record is a customer: the customer scope applies to it
-  kOwnedByCustomer, // the record has customer_id: the scope of its customer applies
-  kNone,            // organisation data (users, teams): permissions alone decide
+  kCustomer,         // the record is a customer: the customer scope applies to it
+  kOwnedByCustomer,  // the record has customer_id: the scope of its customer applies
+  kNone,             // organisation data (users, teams): permissions alone decide
 };
 
 struct EntitySpec {
-  std::string name;        // audit entity name, singular snake_case: "key_person"
-  std::string table;       // "key_persons"
-  std::string path;        // URL collection: "key-persons"
-  std::string title;       // human name for messages: "key person"
+  std::string name;   // audit entity name, singular snake_case: "key_person"
+  std::string table;  // "key_persons"
+  std::string path;   // URL collection: "key-persons"
+  std::string title;  // human name for messages: "key person"
   Scoping scoping = Scoping::kOwnedByCustomer;
   std::vector<FieldSpec> fields;
   std::string default_sort = "id";

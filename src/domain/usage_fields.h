@@ -16,11 +16,11 @@ namespace kam::domain {
 
 // How a field's text in a file becomes the stored integer.
 enum class UsageKind {
-  kMoney,   // yuan with up to 2 decimals ("128.50") -> fen; a *_fen header takes integer fen
-  kCount,   // non-negative integer (minutes, SMS, days, calls, points)
+  kMoney,         // yuan with up to 2 decimals ("128.50") -> fen; a *_fen header takes integer fen
+  kCount,         // non-negative integer (minutes, SMS, days, calls, points)
   kDecimalCount,  // a non-negative decimal rounded to an integer (data volume in MB)
-  kDate,    // YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD -> days since 1970-01-01; empty = none
-  kStatus,  // member status code
+  kDate,          // YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD -> days since 1970-01-01; empty = none
+  kStatus,        // member status code
 };
 
 // Stored value of a date field that is empty.
@@ -55,7 +55,7 @@ struct UsageFieldSpec {
   std::string name;                  // canonical name: API, rules, CSV header
   std::vector<std::string> aliases;  // other CSV header names
   UsageKind kind;
-  int64_t max;                       // larger values are "absurd" (in stored units)
+  int64_t max;  // larger values are "absurd" (in stored units)
   std::string description;
 };
 
@@ -66,9 +66,15 @@ int usage_field_index(std::string_view name);
 int usage_field_index(UsageField id);
 
 // Member status in usage records (SPEC §3 white zone: suspended or pre-cancelled).
-enum class MemberStatus : int64_t { kNormal = 0, kSuspended = 1, kPreCancelled = 2, kCancelled = 3 };
+enum class MemberStatus : int64_t {
+  kNormal = 0,
+  kSuspended = 1,
+  kPreCancelled = 2,
+  kCancelled = 3
+};
 const char* member_status_name(int64_t code);
-// "normal", "正常", "suspended", "停机", "pre_cancelled", "预销户", "cancelled", "销户" (and a few more).
+// "normal", "正常", "suspended", "停机", "pre_cancelled", "预销户", "cancelled", "销户" (and a few
+// more).
 std::optional<int64_t> parse_member_status(std::string_view text);
 
 // A month as YYYYMM (202611). Parses "2026-11", "2026/11", "202611", "2026-11-01".

@@ -21,8 +21,8 @@ Status read_number(const json& j, const char* key, double lo, double hi, T& out)
   if (!v.is_number()) return Error::invalid(key, "must be a number");
   double d = v.get<double>();
   if (!(d >= lo && d <= hi)) {
-    return Error::invalid(key, "must be between " + std::to_string(static_cast<long long>(lo)) + " and " +
-                                   std::to_string(static_cast<long long>(hi)));
+    return Error::invalid(key, "must be between " + std::to_string(static_cast<long long>(lo)) +
+                                   " and " + std::to_string(static_cast<long long>(hi)));
   }
   if constexpr (std::is_integral_v<T>) {
     if (d != std::floor(d)) return Error::invalid(key, "must be a whole number");
@@ -35,7 +35,9 @@ Status read_number(const json& j, const char* key, double lo, double hi, T& out)
 
 }  // namespace
 
-const char* stage_name(Stage s) { return kStageNames[static_cast<int>(s)]; }
+const char* stage_name(Stage s) {
+  return kStageNames[static_cast<int>(s)];
+}
 
 json ValueConfig::to_json() const {
   json retention = json::object();
@@ -67,18 +69,35 @@ json ValueConfig::to_json() const {
 Result<ValueConfig> ValueConfig::from_json(const json& j) {
   if (!j.is_object()) return Error::invalid("", "the value configuration must be a JSON object");
   ValueConfig c;
-  static const std::set<std::string> known = {
-      "important_org_types", "ordinary_min_fen", "extra_large_min_fen", "key_member_min_fen", "key_member_top_share",
-      "weight_revenue", "weight_margin", "weight_collection", "weight_loyalty",
-      "target_margin_rate", "loyalty_full_months", "default_service_cost_rate", "tier_gold", "tier_silver",
-      "tier_bronze", "clv_horizon_months", "clv_annual_discount_rate", "clv_retention", "acquisition_months",
-      "trend_months", "growth_pct", "decline_pct"};
+  static const std::set<std::string> known = {"important_org_types",
+                                              "ordinary_min_fen",
+                                              "extra_large_min_fen",
+                                              "key_member_min_fen",
+                                              "key_member_top_share",
+                                              "weight_revenue",
+                                              "weight_margin",
+                                              "weight_collection",
+                                              "weight_loyalty",
+                                              "target_margin_rate",
+                                              "loyalty_full_months",
+                                              "default_service_cost_rate",
+                                              "tier_gold",
+                                              "tier_silver",
+                                              "tier_bronze",
+                                              "clv_horizon_months",
+                                              "clv_annual_discount_rate",
+                                              "clv_retention",
+                                              "acquisition_months",
+                                              "trend_months",
+                                              "growth_pct",
+                                              "decline_pct"};
   for (const auto& [k, v] : j.items()) {
     if (!known.count(k)) return Error::invalid(k, "is not a setting of the value configuration");
   }
   if (j.contains("important_org_types")) {
     const auto& a = j["important_org_types"];
-    if (!a.is_array()) return Error::invalid("important_org_types", "must be a list of organisation types");
+    if (!a.is_array())
+      return Error::invalid("important_org_types", "must be a list of organisation types");
     c.important_org_types.clear();
     for (const auto& t : a) {
       if (!t.is_string() || t.get<std::string>().empty() || t.get<std::string>().size() > 40) {
@@ -112,10 +131,12 @@ Result<ValueConfig> ValueConfig::from_json(const json& j) {
   }
   if (j.contains("clv_retention")) {
     const auto& r = j["clv_retention"];
-    if (!r.is_object()) return Error::invalid("clv_retention", "must map each lifecycle stage to a probability");
+    if (!r.is_object())
+      return Error::invalid("clv_retention", "must map each lifecycle stage to a probability");
     for (const auto& [k, v] : r.items()) {
       auto it = std::find(std::begin(kStageNames), std::end(kStageNames), k);
-      if (it == std::end(kStageNames)) return Error::invalid("clv_retention." + k, "is not a lifecycle stage");
+      if (it == std::end(kStageNames))
+        return Error::invalid("clv_retention." + k, "is not a lifecycle stage");
       if (!v.is_number() || v.get<double>() < 0 || v.get<double>() > 1) {
         return Error::invalid("clv_retention." + k, "must be a probability between 0 and 1");
       }
@@ -126,16 +147,20 @@ Result<ValueConfig> ValueConfig::from_json(const json& j) {
     return Error::invalid("extra_large_min_fen", "must not be below ordinary_min_fen");
   }
   if (!(c.tier_gold >= c.tier_silver && c.tier_silver >= c.tier_bronze)) {
-    return Error::invalid("tier_silver", "tiers must be ordered: tier_gold >= tier_silver >= tier_bronze");
+    return Error::invalid("tier_silver",
+                          "tiers must be ordered: tier_gold >= tier_silver >= tier_bronze");
   }
   double weights = c.weight_revenue + c.weight_margin + c.weight_collection + c.weight_loyalty;
-  if (weights <= 0 || weights > 100) return Error::invalid("weight_revenue", "the weights must add up to between 1 and 100 points");
+  if (weights <= 0 || weights > 100)
+    return Error::invalid("weight_revenue", "the weights must add up to between 1 and 100 points");
   return c;
 }
 
-std::string group_grade(const ValueConfig& c, const std::string& kind, const std::string& org_type, int64_t revenue_fen) {
+std::string group_grade(const ValueConfig& c, const std::string& kind, const std::string& org_type,
+                        int64_t revenue_fen) {
   if (kind == "individual") return "individual";
-  if (std::find(c.important_org_types.begin(), c.important_org_types.end(), org_type) != c.important_org_types.end()) {
+  if (std::find(c.important_org_types.begin(), c.important_org_types.end(), org_type) !=
+      c.important_org_types.end()) {
     return "important";
   }
   if (revenue_fen >= c.extra_large_min_fen) return "extra_large";
@@ -143,18 +168,21 @@ std::string group_grade(const ValueConfig& c, const std::string& kind, const std
   return "small";
 }
 
-Scores score(const ValueConfig& c, double revenue_percentile, int64_t revenue, int64_t margin, int64_t arrears,
-             int tenure_months) {
+Scores score(const ValueConfig& c, double revenue_percentile, int64_t revenue, int64_t margin,
+             int64_t arrears, int tenure_months) {
   Scores s;
   s.revenue = c.weight_revenue * std::clamp(revenue_percentile, 0.0, 1.0);
   if (revenue > 0) {
     double rate = static_cast<double>(margin) / static_cast<double>(revenue);
     s.margin = c.weight_margin * std::clamp(rate / c.target_margin_rate, 0.0, 1.0);
-    s.collection = c.weight_collection * std::clamp(1.0 - static_cast<double>(arrears) / static_cast<double>(revenue), 0.0, 1.0);
+    s.collection =
+        c.weight_collection *
+        std::clamp(1.0 - static_cast<double>(arrears) / static_cast<double>(revenue), 0.0, 1.0);
   } else {
     s.collection = arrears > 0 ? 0 : c.weight_collection;
   }
-  s.loyalty = c.weight_loyalty * std::clamp(static_cast<double>(tenure_months) / c.loyalty_full_months, 0.0, 1.0);
+  s.loyalty = c.weight_loyalty *
+              std::clamp(static_cast<double>(tenure_months) / c.loyalty_full_months, 0.0, 1.0);
   return s;
 }
 
@@ -165,8 +193,10 @@ std::string tier_for(const ValueConfig& c, double total) {
   return "do_not_serve";
 }
 
-Stage lifecycle_stage(const ValueConfig& c, const std::vector<int64_t>& bills, int64_t status, int tenure_months) {
-  if (status == static_cast<int64_t>(MemberStatus::kCancelled) || status == static_cast<int64_t>(MemberStatus::kPreCancelled)) {
+Stage lifecycle_stage(const ValueConfig& c, const std::vector<int64_t>& bills, int64_t status,
+                      int tenure_months) {
+  if (status == static_cast<int64_t>(MemberStatus::kCancelled) ||
+      status == static_cast<int64_t>(MemberStatus::kPreCancelled)) {
     return Stage::kChurn;
   }
   if (bills.empty() || bills.back() < 0) return Stage::kChurn;  // no record this month: gone

@@ -5,7 +5,7 @@
 #include <chrono>
 
 #include "common/crypto.h"
-#include "http/routes_orders.h"
+#include "http/orders/routes_orders.h"
 
 namespace kam::http {
 namespace {
@@ -55,6 +55,62 @@ Result<int64_t> Context::id(const std::string& name) const {
   return static_cast<int64_t>(std::stoll(v));
 }
 
+Result<std::optional<int64_t>> Context::query_opt_int(const std::string& key, int64_t lo,
+                                                      int64_t hi) const {
+  std::string v = query(key);
+  if (v.empty()) return std::optional<int64_t>{};
+  auto range = [&] {
+    return Error::invalid(
+        key, "must be an integer between " + std::to_string(lo) + " and " + std::to_string(hi));
+  };
+  bool negative = v[0] == '-';
+  std::string digits = negative ? v.substr(1) : v;
+  if (digits.empty() || digits.size() > 18 ||
+      digits.find_first_not_of("0123456789") != std::string::npos) {
+    return range();
+  }
+  int64_t n = std::stoll(digits) * (negative ? -1 : 1);
+  if (n < lo || n > hi) return range();
+  return std::optional<int64_t>(n);
+}
+
+Result<int64_t> Context::query_int(const std::string& key, int64_t def, int64_t lo,
+                                   int64_t hi) const {
+  KAM_TRY(v, query_opt_int(key, lo, hi));
+  return v.value_or(def);
+}
+
+Result<std::optional<int64_t>> Context::query_id(const std::string& key) const {
+  std::string v = query(key);
+  if (v.empty()) return std::optional<int64_t>{};
+  if (v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos || v[0] == '0') {
+    return Error::invalid(key, "must be a positive integer id");
+  }
+  return std::optional<int64_t>(std::stoll(v));
+}
+
+Result<int> Context::query_month(const std::string& key) const {
+  std::string v = query(key);
+  if (v.empty()) return 0;
+  auto m = domain::parse_month(v);
+  if (!m) return Error::invalid(key, "must be a month YYYY-MM");
+  return *m;
+}
+
+Result<int64_t> Context::query_offset() const {
+  std::string v = query("cursor");
+  if (v.empty()) return int64_t{0};
+  if (v.size() > 12 || v.find_first_not_of("0123456789") != std::string::npos) {
+    return Error::invalid("cursor", "is not a cursor from this list");
+  }
+  return static_cast<int64_t>(std::stoll(v));
+}
+
+Result<json> Context::body_or_empty() const {
+  if (req.body.empty()) return json::object();
+  return body();
+}
+
 Result<services::ListQuery> Context::list_query() const {
   services::ListQuery q;
   for (const auto& [k, v] : req.query) {
@@ -77,6 +133,7 @@ Result<services::ListQuery> Context::list_query() const {
 Api::Api(services::Services& s, ApiOptions options) : s_(s), options_(std::move(options)) {
   add_auth_routes();
   add_archive_routes();
+  add_view_routes();
   add_admin_routes();
   add_usage_routes();
   add_alert_routes();

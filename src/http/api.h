@@ -31,6 +31,19 @@ struct Context {
     auto it = req.query.find(key);
     return it == req.query.end() ? std::string() : it->second;
   }
+  // Checked query parameters: an absent one gives its default, a bad one an error naming it.
+  // An integer in [lo, hi]:
+  Result<int64_t> query_int(const std::string& key, int64_t def, int64_t lo, int64_t hi) const;
+  Result<std::optional<int64_t>> query_opt_int(const std::string& key, int64_t lo,
+                                               int64_t hi) const;
+  // A positive integer id:
+  Result<std::optional<int64_t>> query_id(const std::string& key) const;
+  // A month YYYY-MM as yyyymm (0 when absent):
+  Result<int> query_month(const std::string& key = "month") const;
+  // The `cursor` of a list paged by position (0 when absent):
+  Result<int64_t> query_offset() const;
+  // The JSON body, or an empty object when there is none.
+  Result<json> body_or_empty() const;
 };
 
 // Handler adapters: a positive integer path parameter, the JSON body and the list query are
@@ -90,6 +103,7 @@ class Api {
   Response serve_static(const Request& req) const;
   void add_auth_routes();
   void add_archive_routes();
+  void add_view_routes();
   void add_admin_routes();
   void add_usage_routes();
   void add_alert_routes();

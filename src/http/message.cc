@@ -4,15 +4,24 @@ namespace kam::http {
 
 int status_for(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalid: return 400;
-    case ErrorCode::kUnauthenticated: return 401;
-    case ErrorCode::kForbidden: return 403;
-    case ErrorCode::kNotFound: return 404;
-    case ErrorCode::kConflict: return 409;
-    case ErrorCode::kTooLarge: return 413;
-    case ErrorCode::kTooManyRequests: return 429;
-    case ErrorCode::kUnavailable: return 503;
-    case ErrorCode::kInternal: return 500;
+    case ErrorCode::kInvalid:
+      return 400;
+    case ErrorCode::kUnauthenticated:
+      return 401;
+    case ErrorCode::kForbidden:
+      return 403;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kConflict:
+      return 409;
+    case ErrorCode::kTooLarge:
+      return 413;
+    case ErrorCode::kTooManyRequests:
+      return 429;
+    case ErrorCode::kUnavailable:
+      return 503;
+    case ErrorCode::kInternal:
+      return 500;
   }
   return 500;
 }
@@ -40,12 +49,16 @@ Result<json> parse_json_body(const std::string& body) {
   bool in_str = false, esc = false;
   for (char c : body) {
     if (in_str) {
-      if (esc) esc = false;
-      else if (c == '\\') esc = true;
-      else if (c == '"') in_str = false;
+      if (esc)
+        esc = false;
+      else if (c == '\\')
+        esc = true;
+      else if (c == '"')
+        in_str = false;
       continue;
     }
-    if (c == '"') in_str = true;
+    if (c == '"')
+      in_str = true;
     else if (c == '{' || c == '[') {
       if (++depth > 32) return Error::invalid("", "the JSON body is nested too deeply");
     } else if (c == '}' || c == ']') {
@@ -59,7 +72,8 @@ Result<json> parse_json_body(const std::string& body) {
     std::string what = e.what();
     auto colon = what.find(": ", what.find("column"));
     std::string detail = colon == std::string::npos ? what : what.substr(colon + 2);
-    return Error::invalid("", "malformed JSON at byte " + std::to_string(e.byte) + ": " + detail.substr(0, 160));
+    return Error::invalid(
+        "", "malformed JSON at byte " + std::to_string(e.byte) + ": " + detail.substr(0, 160));
   }
 }
 

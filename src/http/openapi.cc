@@ -4,7 +4,7 @@
 #include <regex>
 
 #include "http/api.h"
-#include "http/routes_entities.h"
+#include "http/archive/routes_entities.h"
 
 namespace kam::http {
 namespace {

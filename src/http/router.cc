@@ -26,7 +26,8 @@ void Router::add_entity(const domain::EntitySpec& spec) {
   entities_.push_back(&spec);
 }
 
-void Router::add(std::string method, std::string pattern, RouteDoc doc, Handler h, bool needs_auth) {
+void Router::add(std::string method, std::string pattern, RouteDoc doc, Handler h,
+                 bool needs_auth) {
   if (doc.summary.empty() || doc.tag.empty()) {
     throw std::logic_error("route " + method + " " + pattern + " has no API description");
   }
@@ -45,8 +46,10 @@ Router::Match Router::match(const std::string& method, const std::string& path) 
     for (size_t i = 0; i < segs.size() && ok; ++i) {
       const auto& pat = r.segments[i];
       if (pat.size() > 2 && pat.front() == '{' && pat.back() == '}') {
-        if (segs[i].empty()) ok = false;
-        else params[pat.substr(1, pat.size() - 2)] = segs[i];
+        if (segs[i].empty())
+          ok = false;
+        else
+          params[pat.substr(1, pat.size() - 2)] = segs[i];
       } else if (pat != segs[i]) {
         ok = false;
       }

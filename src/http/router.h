@@ -9,7 +9,7 @@
 
 #include "domain/entity_spec.h"
 #include "http/message.h"
-#include "services/actor.h"
+#include "services/core/actor.h"
 
 namespace kam::http {
 
@@ -48,7 +48,8 @@ struct Route {
 
 class Router {
  public:
-  void add(std::string method, std::string pattern, RouteDoc doc, Handler h, bool needs_auth = true);
+  void add(std::string method, std::string pattern, RouteDoc doc, Handler h,
+           bool needs_auth = true);
   struct Match {
     const Route* route = nullptr;
     std::map<std::string, std::string> params;

@@ -2,13 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
 #include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 #include <condition_variable>
 #include <filesystem>
-#include <unistd.h>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -48,7 +48,8 @@ class Session : public std::enable_shared_from_this<Session> {
   ~Session() { remove_upload(); }
 
   void start() {
-    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::read, shared_from_this()));
+    net::dispatch(stream_.get_executor(),
+                  beast::bind_front_handler(&Session::read, shared_from_this()));
   }
 
   // At stop: an idle connection closes now; a busy one closes after its response.
@@ -95,24 +96,30 @@ class Session : public std::enable_shared_from_this<Session> {
       return read_upload();
     }
     stream_.expires_after(std::chrono::seconds(shared_->options.read_timeout_seconds));
-    bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      beast::bind_front_handler(&Session::on_read, shared_from_this()));
   }
 
   void read_upload() {
-    bhttp::async_read_some(stream_, buffer_, *file_parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec) return self->on_read(ec, 0);
-      if (self->file_parser_->is_done()) return self->on_read({}, 0);
-      self->stream_.expires_after(std::chrono::seconds(self->shared_->options.read_timeout_seconds));
-      self->read_upload();
-    });
+    bhttp::async_read_some(stream_, buffer_, *file_parser_,
+                           [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                             if (ec) return self->on_read(ec, 0);
+                             if (self->file_parser_->is_done()) return self->on_read({}, 0);
+                             self->stream_.expires_after(
+                                 std::chrono::seconds(self->shared_->options.read_timeout_seconds));
+                             self->read_upload();
+                           });
   }
 
   std::string temp_upload_path() const {
     namespace fs = std::filesystem;
     std::error_code ec;
-    fs::path dir = shared_->options.upload_dir.empty() ? fs::temp_directory_path(ec) : fs::path(shared_->options.upload_dir);
+    fs::path dir = shared_->options.upload_dir.empty() ? fs::temp_directory_path(ec)
+                                                       : fs::path(shared_->options.upload_dir);
     static std::atomic<uint64_t> counter{0};
-    return (dir / ("kam-upload-" + std::to_string(::getpid()) + "-" + std::to_string(counter.fetch_add(1)))).string();
+    return (dir / ("kam-upload-" + std::to_string(::getpid()) + "-" +
+                   std::to_string(counter.fetch_add(1))))
+        .string();
   }
 
   void remove_upload() {
@@ -125,8 +132,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_read(beast::error_code ec, std::size_t) {
     first_ = false;
     if (ec) remove_upload();
-    if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted || ec == beast::error::timeout ||
-        ec == net::error::connection_reset || ec == net::error::bad_descriptor) {
+    if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted ||
+        ec == beast::error::timeout || ec == net::error::connection_reset ||
+        ec == net::error::bad_descriptor) {
       return finish();
     }
     if (ec) {
@@ -136,14 +144,17 @@ class Session : public std::enable_shared_from_this<Session> {
         status = 413;
         code = "too_large";
         msg = "the request body is larger than " +
-              std::to_string(file_parser_ ? shared_->options.upload_limit : shared_->options.body_limit) + " bytes";
+              std::to_string(file_parser_ ? shared_->options.upload_limit
+                                          : shared_->options.body_limit) +
+              " bytes";
       } else if (ec == bhttp::error::header_limit) {
         status = 431;
         msg = "the request headers are too large";
       }
       Response r;
       r.status = status;
-      r.body = nlohmann::json{{"error", {{"code", code}, {"message", msg}, {"field", nullptr}}}}.dump();
+      r.body =
+          nlohmann::json{{"error", {{"code", code}, {"message", msg}, {"field", nullptr}}}}.dump();
       linger_ = true;
       return write(std::move(r), false, 11);
     }
@@ -163,7 +174,8 @@ class Session : public std::enable_shared_from_this<Session> {
     auto qpos = req.target.find('?');
     std::string raw_path = req.target.substr(0, qpos);
     bool bad = !url_decode(raw_path, req.path, false);
-    if (qpos != std::string::npos && !parse_query(req.target.substr(qpos + 1), req.query)) bad = true;
+    if (qpos != std::string::npos && !parse_query(req.target.substr(qpos + 1), req.query))
+      bad = true;
     for (const auto& f : msg) {
       std::string name(f.name_string());
       for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -184,20 +196,23 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     stream_.expires_never();
     // Handlers call the store, which blocks: run them on the worker pool, not the io threads.
-    net::post(*shared_->workers, [self = shared_from_this(), req = std::move(req), keep_alive, version]() mutable {
-      Response res = self->shared_->handler(req);
-      if (!req.body_file.empty()) {
-        std::error_code fec;
-        std::filesystem::remove(req.body_file, fec);
-      }
-      net::post(self->stream_.get_executor(), [self, res = std::move(res), keep_alive, version]() mutable {
-        self->write(std::move(res), keep_alive, version);
-      });
-    });
+    net::post(*shared_->workers,
+              [self = shared_from_this(), req = std::move(req), keep_alive, version]() mutable {
+                Response res = self->shared_->handler(req);
+                if (!req.body_file.empty()) {
+                  std::error_code fec;
+                  std::filesystem::remove(req.body_file, fec);
+                }
+                net::post(self->stream_.get_executor(),
+                          [self, res = std::move(res), keep_alive, version]() mutable {
+                            self->write(std::move(res), keep_alive, version);
+                          });
+              });
   }
 
   void write(Response r, bool keep_alive, unsigned version) {
-    auto res = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(r.status), version);
+    auto res = std::make_shared<bhttp::response<bhttp::string_body>>(
+        static_cast<bhttp::status>(r.status), version);
     res->set(bhttp::field::server, "kam");
     if (!r.content_type.empty()) res->set(bhttp::field::content_type, r.content_type);
     for (auto& [k, v] : r.headers) res->insert(k, v);
@@ -205,9 +220,10 @@ class Session : public std::enable_shared_from_this<Session> {
     res->keep_alive(keep_alive && !shared_->stopping);
     res->prepare_payload();
     stream_.expires_after(std::chrono::seconds(shared_->options.read_timeout_seconds));
-    bhttp::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
-      self->on_write(ec, res->keep_alive());
-    });
+    bhttp::async_write(stream_, *res,
+                       [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+                         self->on_write(ec, res->keep_alive());
+                       });
   }
 
   void on_write(beast::error_code ec, bool keep_alive) {
@@ -231,10 +247,11 @@ class Session : public std::enable_shared_from_this<Session> {
   void drain_rest(size_t seen) {
     if (seen > 8 * 1024 * 1024) return finish();
     stream_.expires_after(std::chrono::seconds(2));
-    stream_.async_read_some(net::buffer(scratch_), [self = shared_from_this(), seen](beast::error_code ec, std::size_t n) {
-      if (ec) return self->finish();
-      self->drain_rest(seen + n);
-    });
+    stream_.async_read_some(net::buffer(scratch_),
+                            [self = shared_from_this(), seen](beast::error_code ec, std::size_t n) {
+                              if (ec) return self->finish();
+                              self->drain_rest(seen + n);
+                            });
   }
 
   void finish() {
@@ -314,7 +331,10 @@ Status Server::start() {
   if (!ec) impl_->acceptor.set_option(net::socket_base::reuse_address(true), ec);
   if (!ec) impl_->acceptor.bind(ep, ec);
   if (!ec) impl_->acceptor.listen(net::socket_base::max_listen_connections, ec);
-  if (ec) return Error{ErrorCode::kUnavailable, "cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " + ec.message(), "listen"};
+  if (ec)
+    return Error{ErrorCode::kUnavailable,
+                 "cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " + ec.message(),
+                 "listen"};
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   int io = o.io_threads > 0 ? o.io_threads : static_cast<int>(cores);
   int workers = o.worker_threads > 0 ? o.worker_threads : static_cast<int>(cores * 4);

@@ -12,11 +12,19 @@ namespace {
 
 std::string content_type_for(const std::filesystem::path& p) {
   static const std::map<std::string, std::string> types = {
-      {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
-      {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-      {".json", "application/json"}, {".svg", "image/svg+xml"}, {".png", "image/png"},
-      {".jpg", "image/jpeg"}, {".ico", "image/x-icon"}, {".woff", "font/woff"},
-      {".woff2", "font/woff2"}, {".ttf", "font/ttf"}, {".txt", "text/plain; charset=utf-8"},
+      {".html", "text/html; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".json", "application/json"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".jpg", "image/jpeg"},
+      {".ico", "image/x-icon"},
+      {".woff", "font/woff"},
+      {".woff2", "font/woff2"},
+      {".ttf", "font/ttf"},
+      {".txt", "text/plain; charset=utf-8"},
       {".map", "application/json"}};
   auto it = types.find(p.extension().string());
   return it == types.end() ? "application/octet-stream" : it->second;
@@ -40,14 +48,17 @@ Response Api::serve_static(const Request& req) const {
     if (req.path == "/") {
       Response r;
       r.content_type = "text/plain; charset=utf-8";
-      r.body = "KAM is running. The web front end is not built; the API is under /api/v1 (see /api/v1/openapi.json).\n";
+      r.body =
+          "KAM is running. The web front end is not built; the API is under /api/v1 (see "
+          "/api/v1/openapi.json).\n";
       return r;
     }
     return not_found();
   }
   // Refuse anything that could climb out of the web directory, before touching the disk.
   const std::string& path = req.path;
-  if (path.empty() || path[0] != '/' || path.find('\0') != std::string::npos || path.find('\\') != std::string::npos) {
+  if (path.empty() || path[0] != '/' || path.find('\0') != std::string::npos ||
+      path.find('\\') != std::string::npos) {
     return not_found();
   }
   fs::path rel;
@@ -76,10 +87,12 @@ Response Api::serve_static(const Request& req) const {
   if (!read_file(canon, r.body)) return not_found();
   r.content_type = content_type_for(canon);
   bool hashed_asset = path.rfind("/assets/", 0) == 0;
-  r.headers.emplace_back("Cache-Control", hashed_asset ? "public, max-age=31536000, immutable" : "no-cache");
-  r.headers.emplace_back("Content-Security-Policy",
-                         "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
-                         "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'");
+  r.headers.emplace_back("Cache-Control",
+                         hashed_asset ? "public, max-age=31536000, immutable" : "no-cache");
+  r.headers.emplace_back(
+      "Content-Security-Policy",
+      "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+      "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'");
   if (req.method == "HEAD") r.body.clear();
   return r;
 }

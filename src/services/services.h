@@ -5,20 +5,20 @@
 
 #include <memory>
 
-#include "services/admin_service.h"
-#include "services/alert_service.h"
-#include "services/analysis_service.h"
-#include "services/archive_service.h"
-#include "services/auth_service.h"
-#include "services/care_service.h"
-#include "services/catalogue_service.h"
-#include "services/churn_service.h"
-#include "services/family_plan_service.h"
-#include "services/order_service.h"
-#include "services/records.h"
-#include "services/service_desk_service.h"
-#include "services/tariff_service.h"
-#include "services/usage_service.h"
+#include "services/alerts/alert_service.h"
+#include "services/alerts/care_service.h"
+#include "services/alerts/family_plan_service.h"
+#include "services/alerts/tariff_service.h"
+#include "services/archive/archive_service.h"
+#include "services/auth/admin_service.h"
+#include "services/auth/auth_service.h"
+#include "services/churn/churn_service.h"
+#include "services/core/records.h"
+#include "services/orders/catalogue_service.h"
+#include "services/orders/order_service.h"
+#include "services/service_desk/service_desk_service.h"
+#include "services/usage/analysis_service.h"
+#include "services/usage/usage_service.h"
 
 namespace kam::services {
 
@@ -80,8 +80,5 @@ struct Services {
   CatalogueService catalogue;
   OrderService orders;  // completing an order calls its hook (satisfaction callback)
 };
-
-// The 360 view of a customer in one call, from every area.
-Result<json> customer_overview(Services& s, const Actor& a, int64_t id);
 
 }  // namespace kam::services

@@ -1,10 +1,18 @@
 #include "storage/db.h"
 
 #include <charconv>
+#include <stdexcept>
 
 #include "storage/pool.h"
 
 namespace kam::db {
+
+size_t NamedRow::index(std::string_view col) const {
+  for (size_t i = 0; i < rows_.columns.size(); ++i) {
+    if (rows_.columns[i] == col) return i;
+  }
+  throw std::out_of_range("no column " + std::string(col) + " in the result");
+}
 
 int64_t Row::i64(size_t i) const {
   const Value& v = values_[i];

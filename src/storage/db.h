@@ -4,8 +4,8 @@
 // portable SQL with `?` placeholders; values are always bound, never spliced into the text.
 
 #include <chrono>
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -28,7 +28,9 @@ struct Blob {
 using Value = std::variant<std::nullptr_t, int64_t, double, std::string, Blob>;
 using Params = std::vector<Value>;
 
-inline Value null() { return nullptr; }
+inline Value null() {
+  return nullptr;
+}
 template <class T>
 Value opt(const std::optional<T>& v) {
   if (!v) return nullptr;
@@ -58,6 +60,29 @@ class Row {
   std::vector<Value> values_;
 };
 
+struct Rows;
+
+// One row of a result read by column name (`r.i64("version")`), as typed stores read: a column
+// added to or moved in a SELECT never shifts the others. Asking for a column the SELECT does not
+// name is a programming error (std::out_of_range, a 500 with its request id).
+class NamedRow {
+ public:
+  NamedRow(const Rows& rows, const Row& row) : rows_(rows), row_(row) {}
+  bool is_null(std::string_view col) const { return row_.is_null(index(col)); }
+  int64_t i64(std::string_view col) const { return row_.i64(index(col)); }
+  double f64(std::string_view col) const { return row_.f64(index(col)); }
+  std::string text(std::string_view col) const { return row_.text(index(col)); }
+  std::optional<int64_t> opt_i64(std::string_view col) const { return row_.opt_i64(index(col)); }
+  std::optional<std::string> opt_text(std::string_view col) const {
+    return row_.opt_text(index(col));
+  }
+
+ private:
+  size_t index(std::string_view col) const;
+  const Rows& rows_;
+  const Row& row_;
+};
+
 struct Rows {
   std::vector<std::string> columns;
   std::vector<Row> rows;
@@ -66,6 +91,8 @@ struct Rows {
   const Row& operator[](size_t i) const { return rows[i]; }
   auto begin() const { return rows.begin(); }
   auto end() const { return rows.end(); }
+  // Row i, read by column name.
+  NamedRow named(size_t i) const { return NamedRow(*this, rows[i]); }
 };
 
 // A single connection; not thread-safe, owned by one request at a time through a Lease.
@@ -83,7 +110,8 @@ class Connection {
  public:
   virtual ~Connection() = default;
   // Streams the rows of a query to `fn` (bulk loads: millions of rows without a Rows copy).
-  virtual Status scan(std::string_view sql, const Params& params, const std::function<void(const RowRef&)>& fn) = 0;
+  virtual Status scan(std::string_view sql, const Params& params,
+                      const std::function<void(const RowRef&)>& fn) = 0;
   virtual Dialect dialect() const = 0;
   virtual Result<Rows> query(std::string_view sql, const Params& params) = 0;
   // Runs a statement; answers the number of rows it changed.

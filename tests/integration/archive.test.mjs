@@ -2,7 +2,7 @@
 // search, pagination, handover and audit.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startKam, creditCode } from './harness.mjs';
+import { creditCode, instant, shanghaiDate, shanghaiWall, startKam } from './harness.mjs';
 
 let kam, admin, m1, m3, sup1, analyst, merchant, portal, agent;
 let users = {};
@@ -192,14 +192,14 @@ test('members, key persons, contracts, contacts and needs: create, validate, cha
   const contract = await m1.post(`${base}/contracts`, { contract_no: 'T-2026-001', title: '专线协议', start_date: '2026-01-01', end_date: '2025-12-31' });
   assert.equal(contract.body.error.field, 'end_date');
 
-  const contact = await m1.post(`${base}/contacts`, { channel: 'visit', subject: '拜访欧阳总', occurred_at: '2026-11-20T10:00:00+08:00',
-                                                       key_person_id: boss.body.id, outcome: 'positive', next_step: '发送方案', next_step_date: '2026-11-30' });
+  const contact = await m1.post(`${base}/contacts`, { channel: 'visit', subject: '拜访欧阳总', occurred_at: shanghaiWall(-1),
+                                                       key_person_id: boss.body.id, outcome: 'positive', next_step: '发送方案', next_step_date: shanghaiDate(6) });
   assert.equal(contact.status, 201, JSON.stringify(contact.body));
   assert.equal(contact.body.user_id, users.manager1.id);
-  assert.equal(contact.body.occurred_at, '2026-11-20T02:00:00Z');
+  assert.equal(contact.body.occurred_at, instant(-1));
   const ov = (await m1.get(`${base}/overview`)).body;
   assert.equal(ov.contacts[0].id, contact.body.id, 'newest contact first on the timeline');
-  assert.equal(ov.key_persons.find((k) => k.id === boss.body.id).last_contact_at, '2026-11-20T02:00:00Z');
+  assert.equal(ov.key_persons.find((k) => k.id === boss.body.id).last_contact_at, instant(-1));
   const wrongKp = await m1.post(`${base}/contacts`, { channel: 'call', subject: 'x', occurred_at: '2026-11-20T10:00:00Z', key_person_id: 1 });
   if (wrongKp.status !== 201) assert.equal(wrongKp.body.error.field, 'key_person_id');
 

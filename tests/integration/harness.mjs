@@ -30,9 +30,14 @@ export function monthOf(offset = 0) {
   return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
 }
 
-/** An instant `hours` after NOW, ISO UTC. */
+/** An instant `hours` after NOW, ISO UTC to the second ("2026-11-24T00:00:00Z"). */
 export function instant(hours = 0) {
-  return new Date(NOW.getTime() + hours * 3600e3).toISOString();
+  return new Date(NOW.getTime() + hours * 3600e3).toISOString().slice(0, 19) + 'Z';
+}
+
+/** The same instant as Shanghai wall time with its offset ("2026-11-24T08:00:00+08:00"). */
+export function shanghaiWall(hours = 0) {
+  return new Date(NOW.getTime() + (hours + 8) * 3600e3).toISOString().slice(0, 19) + '+08:00';
 }
 
 function run(args, opts = {}) {

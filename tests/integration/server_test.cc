@@ -62,18 +62,24 @@ TEST(Server, StopLetsAnInFlightRequestFinish) {
 }
 
 TEST(Server, BodyAndHeaderLimits) {
-  Server server({.port = 0, .io_threads = 1, .worker_threads = 1, .header_limit = 1024, .body_limit = 64},
-                [](Request& req) {
-                  Response r;
-                  r.body = std::to_string(req.body.size());
-                  return r;
-                });
+  Server server(
+      {.port = 0, .io_threads = 1, .worker_threads = 1, .header_limit = 1024, .body_limit = 64},
+      [](Request& req) {
+        Response r;
+        r.body = std::to_string(req.body.size());
+        return r;
+      });
   ASSERT_TRUE(server.start().ok());
-  std::string ok = roundtrip(server.port(), "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\nConnection: close\r\n\r\n0123456789");
+  std::string ok = roundtrip(
+      server.port(),
+      "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\nConnection: close\r\n\r\n0123456789");
   EXPECT_NE(ok.find("HTTP/1.1 200"), std::string::npos) << ok;
-  std::string big = roundtrip(server.port(), "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n" + std::string(100, 'x'));
+  std::string big =
+      roundtrip(server.port(), "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n" +
+                                   std::string(100, 'x'));
   EXPECT_NE(big.find("HTTP/1.1 413"), std::string::npos) << big;
-  std::string hdr = roundtrip(server.port(), "GET / HTTP/1.1\r\nHost: x\r\nX-A: " + std::string(2000, 'a') + "\r\n\r\n");
+  std::string hdr = roundtrip(
+      server.port(), "GET / HTTP/1.1\r\nHost: x\r\nX-A: " + std::string(2000, 'a') + "\r\n\r\n");
   EXPECT_NE(hdr.find("HTTP/1.1 431"), std::string::npos) << hdr;
   server.stop();
 }

@@ -94,9 +94,12 @@ class StoreFixture : public ::testing::TestWithParam<std::string> {
     EXPECT_TRUE(row.ok() && row->has_value()) << username;
     // Sessions are how real requests get an actor: go through the same path.
     std::string token = crypto::random_token();
-    EXPECT_TRUE((*lease)->exec("INSERT INTO sessions(token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-                               {crypto::sha256_hex(token), (*row)->i64(0), clock_.now(), clock_.now() + 3600})
-                    .ok());
+    EXPECT_TRUE(
+        (*lease)
+            ->exec("INSERT INTO sessions(token_hash, user_id, created_at, expires_at) VALUES (?, "
+                   "?, ?, ?)",
+                   {crypto::sha256_hex(token), (*row)->i64(0), clock_.now(), clock_.now() + 3600})
+            .ok());
     auto a = s_->auth.authenticate(token, "test", "127.0.0.1");
     EXPECT_TRUE(a.ok());
     return *a;
@@ -107,7 +110,8 @@ class StoreFixture : public ::testing::TestWithParam<std::string> {
     return (*row)->i64(0);
   }
   json new_customer(const std::string& name) {
-    return {{"name", name}, {"kind", "group"}, {"org_type", "enterprise"}, {"district_code", "320102"}};
+    return {
+        {"name", name}, {"kind", "group"}, {"org_type", "enterprise"}, {"district_code", "320102"}};
   }
 
   FixedClock clock_{1795000000};  // 2026-11-18

@@ -24,13 +24,17 @@ using StoreTest = StoreFixture;
 TEST_P(StoreTest, BlobsRoundTripByteForByte) {
   auto lease = db_->acquire();
   ASSERT_TRUE(lease.ok());
-  ASSERT_TRUE((*lease)->exec_script(db_->dialect() == db::Dialect::kPostgres
-                                        ? "CREATE TABLE blob_t (id BIGINT PRIMARY KEY, b BYTEA)"
-                                        : "CREATE TABLE blob_t (id INTEGER PRIMARY KEY, b BLOB)")
+  ASSERT_TRUE((*lease)
+                  ->exec_script(db_->dialect() == db::Dialect::kPostgres
+                                    ? "CREATE TABLE blob_t (id BIGINT PRIMARY KEY, b BYTEA)"
+                                    : "CREATE TABLE blob_t (id INTEGER PRIMARY KEY, b BLOB)")
                   .ok());
   std::string bytes;
-  for (int i = 0; i < 70000; ++i) bytes += static_cast<char>((i * 7919) & 0xFF);  // every byte value, NULs too
-  ASSERT_TRUE((*lease)->exec("INSERT INTO blob_t(id, b) VALUES (?, ?)", {int64_t{1}, db::Blob{bytes}}).ok());
+  for (int i = 0; i < 70000; ++i)
+    bytes += static_cast<char>((i * 7919) & 0xFF);  // every byte value, NULs too
+  ASSERT_TRUE((*lease)
+                  ->exec("INSERT INTO blob_t(id, b) VALUES (?, ?)", {int64_t{1}, db::Blob{bytes}})
+                  .ok());
   auto row = (*lease)->query_one("SELECT b FROM blob_t WHERE id = ?", {int64_t{1}});
   ASSERT_TRUE(row.ok() && row->has_value());
   EXPECT_EQ((*row)->blob(0).size(), bytes.size());
@@ -75,10 +79,14 @@ TEST_P(StoreTest, ConcurrentEditsOfOneVersionExactlyOneWins) {
   std::vector<std::thread> threads;
   for (int i = 0; i < 6; ++i) {
     threads.emplace_back([&, i] {
-      auto r = s_->records.update(m1, spec, hooks, id, {{"version", 1}, {"note", "线程" + std::to_string(i)}});
-      if (r.ok()) ++ok;
-      else if (r.error().code == ErrorCode::kConflict) ++conflict;
-      else ++other;
+      auto r = s_->records.update(m1, spec, hooks, id,
+                                  {{"version", 1}, {"note", "线程" + std::to_string(i)}});
+      if (r.ok())
+        ++ok;
+      else if (r.error().code == ErrorCode::kConflict)
+        ++conflict;
+      else
+        ++other;
     });
   }
   for (auto& t : threads) t.join();
@@ -97,7 +105,8 @@ TEST_P(StoreTest, DuplicateAndDanglingReferencesNameTheField) {
   ASSERT_FALSE(dup.ok());
   EXPECT_EQ(dup.error().code, ErrorCode::kConflict);
   EXPECT_EQ(dup.error().field, "number");
-  auto kp = s_->records.create(admin, domain::key_person_spec(), s_->archive.hooks(domain::key_person_spec()),
+  auto kp = s_->records.create(admin, domain::key_person_spec(),
+                               s_->archive.hooks(domain::key_person_spec()),
                                {{"name", "张三"}, {"level", "user"}, {"owner_id", 99999}}, 1);
   ASSERT_FALSE(kp.ok());
   EXPECT_EQ(kp.error().field, "owner_id");
@@ -110,7 +119,8 @@ TEST_P(StoreTest, AFailureMidTransactionLeavesNothingBehind) {
   hooks.after_write = [](db::Connection&, const services::Actor&, const json&) -> Status {
     return Error::internal("disk full (injected)");
   };
-  int64_t customers = count("customers"), audit = count("audit_log"), assignments = count("assignments");
+  int64_t customers = count("customers"), audit = count("audit_log"),
+          assignments = count("assignments");
   auto r = s_->records.create(admin, spec, hooks, new_customer("半途失败有限公司"));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(count("customers"), customers);
@@ -129,8 +139,9 @@ TEST_P(StoreTest, SearchFindsChineseFragmentsWithinScope) {
   auto admin = actor("admin");
   const auto& spec = domain::customer_spec();
   const auto& hooks = s_->archive.hooks(spec);
-  auto created = s_->records.create(admin, spec, hooks,
-                                    {{"name", "紫金山天文科技有限公司"}, {"kind", "group"}, {"account_manager_id", 6}});
+  auto created = s_->records.create(
+      admin, spec, hooks,
+      {{"name", "紫金山天文科技有限公司"}, {"kind", "group"}, {"account_manager_id", 6}});
   ASSERT_TRUE(created.ok()) << created.error().message;
   for (std::string q : {"紫金", "天文科技", "紫金山天文科技有限公司", "有限公司"}) {
     services::ListQuery lq;
@@ -155,7 +166,8 @@ TEST_P(StoreTest, HandoverSwitchesManagerAtomically) {
   auto sup = actor("supervisor1");
   auto lease = db_->acquire();
   auto row = (*lease)->query_one(
-      "SELECT c.id, (SELECT id FROM users WHERE username = 'manager2') FROM customers c JOIN users u ON u.id = c.account_manager_id "
+      "SELECT c.id, (SELECT id FROM users WHERE username = 'manager2') FROM customers c JOIN users "
+      "u ON u.id = c.account_manager_id "
       "WHERE u.username = 'manager1' AND c.kind = 'group' LIMIT 1");
   ASSERT_TRUE(row.ok() && row->has_value());
   int64_t customer = (*row)->i64(0), m2 = (*row)->i64(1);
@@ -169,10 +181,13 @@ TEST_P(StoreTest, HandoverSwitchesManagerAtomically) {
   }
   auto done = s_->archive.complete_handover(sup, (*h)["id"]);
   ASSERT_TRUE(done.ok()) << done.error().message;
-  auto am = (*lease)->query_one("SELECT account_manager_id FROM customers WHERE id = ?", {customer});
+  auto am =
+      (*lease)->query_one("SELECT account_manager_id FROM customers WHERE id = ?", {customer});
   EXPECT_EQ((*am)->i64(0), m2);
-  auto open = (*lease)->query_one("SELECT COUNT(*) FROM assignments WHERE customer_id = ? AND role = 'account_manager' AND ended_at IS NULL",
-                                  {customer});
+  auto open = (*lease)->query_one(
+      "SELECT COUNT(*) FROM assignments WHERE customer_id = ? AND role = 'account_manager' AND "
+      "ended_at IS NULL",
+      {customer});
   EXPECT_EQ((*open)->i64(0), 1) << "exactly one current account manager";
 }
 
@@ -182,7 +197,8 @@ TEST_P(StoreTest, EveryRouteIsInTheOpenApiDescription) {
   for (const auto& r : api.router().routes()) {
     std::string method = r.method;
     for (auto& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    EXPECT_TRUE(doc["paths"].contains(r.pattern) && doc["paths"][r.pattern].contains(method)) << r.method << " " << r.pattern;
+    EXPECT_TRUE(doc["paths"].contains(r.pattern) && doc["paths"][r.pattern].contains(method))
+        << r.method << " " << r.pattern;
   }
   EXPECT_GE(api.router().routes().size(), 40u);
 }

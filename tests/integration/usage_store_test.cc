@@ -17,7 +17,8 @@ class UsageTest : public UsageStoreTest {
  protected:
   std::vector<std::string> numbers(int n) {
     auto lease = db_->acquire();
-    auto rows = (*lease)->query("SELECT number FROM members WHERE kind = 'mobile' ORDER BY id LIMIT ?", {int64_t{n}});
+    auto rows = (*lease)->query(
+        "SELECT number FROM members WHERE kind = 'mobile' ORDER BY id LIMIT ?", {int64_t{n}});
     std::vector<std::string> out;
     for (const auto& r : *rows) out.push_back(r.text(0));
     return out;
@@ -35,17 +36,20 @@ class UsageTest : public UsageStoreTest {
     auto row = (*lease)->query_one(sql);
     return (*row)->i64(0);
   }
-  std::string month_csv(const std::string& month, const std::vector<std::string>& nums, int bill_base) {
+  std::string month_csv(const std::string& month, const std::vector<std::string>& nums,
+                        int bill_base) {
     std::string csv = "month,number,bill,mou,status\n";
     for (size_t i = 0; i < nums.size(); ++i) {
-      csv += month + "," + nums[i] + "," + std::to_string(bill_base + static_cast<int>(i)) + ",100,normal\n";
+      csv += month + "," + nums[i] + "," + std::to_string(bill_base + static_cast<int>(i)) +
+             ",100,normal\n";
     }
     return csv;
   }
 };
 
 TEST_P(UsageTest, AFileWithABadRowWritesNothing) {
-  int64_t periods_before = scalar("SELECT COUNT(*) FROM usage_periods");  // the fixture's demo usage
+  int64_t periods_before =
+      scalar("SELECT COUNT(*) FROM usage_periods");  // the fixture's demo usage
   auto nums = numbers(50);
   std::string csv = month_csv("2026-11", nums, 100);
   csv += "2026-11," + nums[0] + "x,1,1,normal\n";  // not in the archive
@@ -63,12 +67,15 @@ TEST_P(UsageTest, AFileWithABadRowWritesNothing) {
   // The value computation ran for the new month.
   EXPECT_GT(scalar("SELECT COUNT(*) FROM customer_value WHERE month = 202611"), 0);
   // The import is audited.
-  EXPECT_EQ(scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'usage_import' AND action = 'import'"), 1);
+  EXPECT_EQ(
+      scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'usage_import' AND action = 'import'"),
+      1);
 }
 
 TEST_P(UsageTest, ReimportReplacesTheSameMembersAndKeepsTheOthers) {
   auto nums = numbers(30);
-  std::vector<std::string> first(nums.begin(), nums.begin() + 20), second(nums.begin() + 10, nums.end());
+  std::vector<std::string> first(nums.begin(), nums.begin() + 20),
+      second(nums.begin() + 10, nums.end());
   ASSERT_EQ(import(month_csv("2026-11", first, 100))["status"], "succeeded");
   ASSERT_EQ(import(month_csv("2026-11", second, 5000))["status"], "succeeded");
   auto lease = db_->acquire();
@@ -100,9 +107,14 @@ TEST_P(UsageTest, ValueRanksEveryCustomerAndAnalysisStaysInScope) {
   int month = demo->last_month;
   int64_t n = scalar("SELECT COUNT(*) FROM customer_value WHERE month = " + std::to_string(month));
   ASSERT_GT(n, 5);
-  EXPECT_EQ(scalar("SELECT MAX(value_rank) FROM customer_value WHERE month = " + std::to_string(month)), n);
-  EXPECT_EQ(scalar("SELECT COUNT(DISTINCT value_rank) FROM customer_value WHERE month = " + std::to_string(month)), n);
-  EXPECT_EQ(scalar("SELECT COUNT(*) FROM customer_value WHERE tier NOT IN ('gold','silver','bronze','do_not_serve') OR "
+  EXPECT_EQ(
+      scalar("SELECT MAX(value_rank) FROM customer_value WHERE month = " + std::to_string(month)),
+      n);
+  EXPECT_EQ(scalar("SELECT COUNT(DISTINCT value_rank) FROM customer_value WHERE month = " +
+                   std::to_string(month)),
+            n);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM customer_value WHERE tier NOT IN "
+                   "('gold','silver','bronze','do_not_serve') OR "
                    "stage NOT IN ('acquisition','growth','maturity','decline','churn')"),
             0);
 
@@ -110,9 +122,12 @@ TEST_P(UsageTest, ValueRanksEveryCustomerAndAnalysisStaysInScope) {
   auto all = s_->analysis.summary(actor("analyst1"), q);
   auto mine = s_->analysis.summary(actor("manager1"), q);
   ASSERT_TRUE(all.ok() && mine.ok());
-  int64_t own = scalar("SELECT COUNT(*) FROM customer_value v JOIN customers c ON c.id = v.customer_id JOIN users u ON "
-                       "u.id = c.account_manager_id OR u.id = c.phone_manager_id WHERE u.username = 'manager1' AND v.month = " +
-                       std::to_string(month));
+  int64_t own = scalar(
+      "SELECT COUNT(*) FROM customer_value v JOIN customers c ON c.id = v.customer_id JOIN users u "
+      "ON "
+      "u.id = c.account_manager_id OR u.id = c.phone_manager_id WHERE u.username = 'manager1' AND "
+      "v.month = " +
+      std::to_string(month));
   EXPECT_EQ((*all)["current"]["customers"], n);
   EXPECT_EQ((*mine)["current"]["customers"], own);
   EXPECT_LT(own, n);
@@ -127,8 +142,11 @@ TEST_P(UsageTest, ValueRanksEveryCustomerAndAnalysisStaysInScope) {
   for (const auto& c : (*m)["cells"]) cells += c["customers"].get<int64_t>();
   EXPECT_EQ(cells, n);
   // A manager cannot read another manager's customer's value.
-  int64_t other = scalar("SELECT c.id FROM customers c JOIN users u ON u.id = c.account_manager_id WHERE u.username = 'manager2' LIMIT 1");
-  EXPECT_EQ(s_->usage.customer_value(actor("manager1"), other, 12).error().code, ErrorCode::kNotFound);
+  int64_t other = scalar(
+      "SELECT c.id FROM customers c JOIN users u ON u.id = c.account_manager_id WHERE u.username = "
+      "'manager2' LIMIT 1");
+  EXPECT_EQ(s_->usage.customer_value(actor("manager1"), other, 12).error().code,
+            ErrorCode::kNotFound);
   EXPECT_TRUE(s_->usage.customer_value(actor("manager2"), other, 12).ok());
   // The export is a real workbook (a zip file).
   auto x = s_->analysis.export_xlsx(actor("analyst1"), q);
@@ -153,7 +171,8 @@ TEST_P(UsageTest, ValueConfigChangesAreVersionedAndAudited) {
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'value_config'"), 1);
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, UsageTest, ::testing::Values("sqlite", "postgres"), [](const auto& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(Stores, UsageTest, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace kam

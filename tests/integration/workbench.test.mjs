@@ -59,9 +59,10 @@ test("a manager's open and overdue items match the alert-task, care-task and wor
 });
 
 test('a next step is open until a newer contact settles it, overdue after its date', async () => {
-  const start = ok(await m1.get('/api/v1/workbench/items?limit=200'));
-  assert.ok(start.counts.open <= 200, 'every item is listed');
+  const start = ok(await m1.get('/api/v1/workbench/items?kind=next_step&limit=200'));
+  assert.ok(start.items.every((i) => i.kind === 'next_step'), 'only next steps are listed');
   const before = start.counts.by_kind.next_step;
+  assert.ok(before.open <= 200, 'every next step is listed');
   // A customer of manager 1 with no open next step yet (a new contact would settle that one).
   const stepped = new Set(start.items.filter((i) => i.kind === 'next_step').map((i) => i.customer_id));
   assert.equal(stepped.size <= before.open, true);
@@ -72,7 +73,7 @@ test('a next step is open until a newer contact settles it, overdue after its da
     next_step: '发送续约报价', next_step_date: yesterday(),
   });
   assert.equal(c.status, 201, JSON.stringify(c.body));
-  const w = ok(await m1.get('/api/v1/workbench/items?limit=200'));
+  const w = ok(await m1.get('/api/v1/workbench/items?kind=next_step&limit=200'));
   assert.equal(w.counts.by_kind.next_step.open, before.open + 1);
   assert.equal(w.counts.by_kind.next_step.overdue, before.overdue + 1);
   const item = w.items.find((i) => i.kind === 'next_step' && i.id === c.body.id);
@@ -81,7 +82,7 @@ test('a next step is open until a newer contact settles it, overdue after its da
   assert.equal(item.title, '发送续约报价');
   assert.equal(item.customer_id, customer.id);
   // Manager 2 does not get manager 1's step.
-  const other = ok(await m2.get('/api/v1/workbench/items?limit=200'));
+  const other = ok(await m2.get('/api/v1/workbench/items?kind=next_step&limit=200'));
   assert.ok(!other.items.some((i) => i.kind === 'next_step' && i.id === c.body.id));
   const done = await m1.post(`/api/v1/customers/${customer.id}/contacts`, {
     channel: 'visit', subject: '报价已送达', outcome: 'positive', occurred_at: instant(0),
@@ -121,7 +122,7 @@ test('access and bad parameters', async () => {
   const r = await m1.get('/api/v1/workbench/items?scope=team');
   assert.equal(r.status, 403);
   assert.equal(r.body.error.code, 'forbidden');
-  for (const [q, field] of [['scope=all', 'scope'], ['limit=0', 'limit'], ['limit=abc', 'limit'], ['limit=201', 'limit']]) {
+  for (const [q, field] of [['scope=all', 'scope'], ['limit=0', 'limit'], ['limit=abc', 'limit'], ['limit=201', 'limit'], ['kind=nonsense', 'kind']]) {
     const b = await m1.get(`/api/v1/workbench/items?${q}`);
     assert.equal(b.status, 400, q);
     assert.equal(b.body.error.field, field, q);

@@ -8,7 +8,8 @@
 namespace kam {
 namespace {
 
-std::vector<std::vector<std::string>> read_all(std::string_view text, std::vector<size_t>* lines = nullptr) {
+std::vector<std::vector<std::string>> read_all(std::string_view text,
+                                               std::vector<size_t>* lines = nullptr) {
   csv::Reader r(text);
   std::vector<std::string_view> f;
   std::vector<std::vector<std::string>> out;
@@ -42,7 +43,8 @@ TEST(Csv, UnterminatedQuoteNamesTheLine) {
 }
 
 TEST(Csv, HeaderMappingUsesAliasesAndRefusesDuplicates) {
-  std::vector<csv::Column> want = {{"month", {"账期"}, true}, {"bill_fen", {"账单金额", "bill"}, false}, {"sms", {}, false}};
+  std::vector<csv::Column> want = {
+      {"month", {"账期"}, true}, {"bill_fen", {"账单金额", "bill"}, false}, {"sms", {}, false}};
   std::vector<std::string_view> h = {" 账期 ", "Bill", "other"};
   auto m = csv::map_header(h, want);
   ASSERT_TRUE(m.ok());
@@ -57,7 +59,10 @@ TEST(Csv, HeaderMappingUsesAliasesAndRefusesDuplicates) {
 
 TEST(TextEncoding, Utf8KeptBomDroppedGbkConverted) {
   text::Encoding e;
-  auto u = text::to_utf8("\xEF\xBB\xBF" "南京,1", &e);
+  auto u = text::to_utf8(
+      "\xEF\xBB\xBF"
+      "南京,1",
+      &e);
   ASSERT_TRUE(u.ok());
   EXPECT_EQ(*u, "南京,1");
   EXPECT_EQ(e, text::Encoding::kUtf8);

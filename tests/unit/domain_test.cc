@@ -21,14 +21,15 @@ TEST_P(CreditCodeTest, ChecksCharacterAndAlphabet) {
   EXPECT_EQ(credit_code_valid(GetParam().code), GetParam().valid) << GetParam().code;
 }
 
-INSTANTIATE_TEST_SUITE_P(Table, CreditCodeTest,
-                         ::testing::Values(CreditCase{"91350100M000100Y43", true},   // published example
-                                           CreditCase{"91110000600037341L", true},
-                                           CreditCase{"91350100M000100Y44", false},  // wrong check char
-                                           CreditCase{"91350100M000100Y4", false},   // too short
-                                           CreditCase{"91350100I000100Y43", false},  // I is not allowed
-                                           CreditCase{"9135AB00M000100Y43", false},  // region not digits
-                                           CreditCase{"", false}));
+INSTANTIATE_TEST_SUITE_P(
+    Table, CreditCodeTest,
+    ::testing::Values(CreditCase{"91350100M000100Y43", true},  // published example
+                      CreditCase{"91110000600037341L", true},
+                      CreditCase{"91350100M000100Y44", false},  // wrong check char
+                      CreditCase{"91350100M000100Y4", false},   // too short
+                      CreditCase{"91350100I000100Y43", false},  // I is not allowed
+                      CreditCase{"9135AB00M000100Y43", false},  // region not digits
+                      CreditCase{"", false}));
 
 TEST(CreditCode, CheckCharIsComputedOverFirst17) {
   auto c = credit_code_check_char("91350100M000100Y4");

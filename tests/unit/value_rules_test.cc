@@ -14,13 +14,18 @@ TEST(Grading, ImportantByOrgTypeOtherwiseBySpend) {
     int64_t revenue_fen;
     std::string grade;
   } cases[] = {
-      {"group", "government", 0, "important"},        {"group", "police", 10'000, "important"},
-      {"group", "education", 5'000'000, "important"}, {"group", "finance", 100'000, "extra_large"},
-      {"group", "finance", 99'999, "ordinary"},       {"group", "healthcare", 30'000, "ordinary"},
-      {"group", "other", 29'999, "small"},            {"individual", "", 500'000, "individual"},
+      {"group", "government", 0, "important"},
+      {"group", "police", 10'000, "important"},
+      {"group", "education", 5'000'000, "important"},
+      {"group", "finance", 100'000, "extra_large"},
+      {"group", "finance", 99'999, "ordinary"},
+      {"group", "healthcare", 30'000, "ordinary"},
+      {"group", "other", 29'999, "small"},
+      {"individual", "", 500'000, "individual"},
   };
   for (const auto& k : cases) {
-    EXPECT_EQ(group_grade(c, k.kind, k.org_type, k.revenue_fen), k.grade) << k.org_type << " " << k.revenue_fen;
+    EXPECT_EQ(group_grade(c, k.kind, k.org_type, k.revenue_fen), k.grade)
+        << k.org_type << " " << k.revenue_fen;
   }
 }
 
@@ -67,16 +72,17 @@ TEST(Lifecycle, StagesFromTenureTrendAndStatus) {
       {{100, 100, 100, 100, 100, 100}, 0, 24, Stage::kMaturity},
       {{100, 100, 100, 115, 110, 112}, 0, 24, Stage::kGrowth},
       {{100, 100, 100, 80, 85, 80}, 0, 24, Stage::kDecline},
-      {{100, 100, 100, 90, 90, 90}, 0, 24, Stage::kMaturity},  // -10 % is not yet decline
-      {{100, 100, 100, 100, 100, 100}, 3, 24, Stage::kChurn},  // cancelled
-      {{100, 100, 100, 100, 100, 100}, 2, 24, Stage::kChurn},  // pre-cancelled
-      {{100, 100, 100, 100, 100, -1}, 0, 24, Stage::kChurn},   // no record this month
+      {{100, 100, 100, 90, 90, 90}, 0, 24, Stage::kMaturity},    // -10 % is not yet decline
+      {{100, 100, 100, 100, 100, 100}, 3, 24, Stage::kChurn},    // cancelled
+      {{100, 100, 100, 100, 100, 100}, 2, 24, Stage::kChurn},    // pre-cancelled
+      {{100, 100, 100, 100, 100, -1}, 0, 24, Stage::kChurn},     // no record this month
       {{100, 100, 100, 100, 100, 100}, 1, 24, Stage::kDecline},  // suspended
-      {{-1, -1, -1, 100, 100, 100}, 0, 24, Stage::kMaturity},  // too little history for a trend
+      {{-1, -1, -1, 100, 100, 100}, 0, 24, Stage::kMaturity},    // too little history for a trend
       {{0, 0, 0, 50, 50, 50}, 0, 24, Stage::kGrowth},
   };
   for (size_t i = 0; i < std::size(cases); ++i) {
-    EXPECT_EQ(lifecycle_stage(c, cases[i].bills, cases[i].status, cases[i].tenure), cases[i].stage) << "case " << i;
+    EXPECT_EQ(lifecycle_stage(c, cases[i].bills, cases[i].status, cases[i].tenure), cases[i].stage)
+        << "case " << i;
   }
 }
 
@@ -92,10 +98,12 @@ TEST(LifetimeValue, DiscountedRetainedMarginOverTheHorizon) {
   EXPECT_EQ(lifetime_value(c, -1000, Stage::kMaturity), 0);
   // Retention 0.5 a month: 0.5 + 0.25 + … ≈ 1 month of margin.
   c.clv_retention[static_cast<size_t>(Stage::kDecline)] = 0.5;
-  EXPECT_NEAR(static_cast<double>(lifetime_value(c, 1000, Stage::kDecline)), 1000 * (1 - std::pow(0.5, 12)), 1);
+  EXPECT_NEAR(static_cast<double>(lifetime_value(c, 1000, Stage::kDecline)),
+              1000 * (1 - std::pow(0.5, 12)), 1);
   // Discounting lowers it.
   ValueConfig d;
-  EXPECT_LT(lifetime_value(d, 1000, Stage::kMaturity), static_cast<int64_t>(1000 * d.clv_horizon_months));
+  EXPECT_LT(lifetime_value(d, 1000, Stage::kMaturity),
+            static_cast<int64_t>(1000 * d.clv_horizon_months));
 }
 
 TEST(ValueConfig, JsonRoundTripAndFieldNamedErrors) {
@@ -123,7 +131,8 @@ TEST(ValueConfig, JsonRoundTripAndFieldNamedErrors) {
     ASSERT_FALSE(r.ok()) << b.j.dump();
     EXPECT_EQ(r.error().field, b.field) << b.j.dump() << ": " << r.error().message;
   }
-  auto partial = ValueConfig::from_json({{"weight_margin", 15}, {"important_org_types", {"government"}}});
+  auto partial =
+      ValueConfig::from_json({{"weight_margin", 15}, {"important_org_types", {"government"}}});
   ASSERT_TRUE(partial.ok());
   EXPECT_EQ(partial->weight_margin, 15);
   EXPECT_EQ(partial->weight_revenue, 40);  // untouched keys keep their defaults

@@ -94,9 +94,8 @@ Result<std::vector<int>> migrate(Database& db, int64_t now) {
                                  {static_cast<int64_t>(m.version)}));
     if (again) continue;
     KAM_CHECK(tx->exec_script(render_migration(m, db.dialect())));
-    KAM_CHECK(tx->exec(
-        "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)",
-        {static_cast<int64_t>(m.version), m.name, now}));
+    KAM_CHECK(tx->exec("INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)",
+                       {static_cast<int64_t>(m.version), m.name, now}));
     KAM_CHECK(tx.commit());
     applied.push_back(m.version);
   }

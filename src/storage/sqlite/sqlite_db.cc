@@ -58,9 +58,15 @@ class SqliteConnection final : public Connection {
       vals.reserve(n);
       for (int i = 0; i < n; ++i) {
         switch (sqlite3_column_type(st, i)) {
-          case SQLITE_INTEGER: vals.emplace_back(static_cast<int64_t>(sqlite3_column_int64(st, i))); break;
-          case SQLITE_FLOAT: vals.emplace_back(sqlite3_column_double(st, i)); break;
-          case SQLITE_NULL: vals.emplace_back(nullptr); break;
+          case SQLITE_INTEGER:
+            vals.emplace_back(static_cast<int64_t>(sqlite3_column_int64(st, i)));
+            break;
+          case SQLITE_FLOAT:
+            vals.emplace_back(sqlite3_column_double(st, i));
+            break;
+          case SQLITE_NULL:
+            vals.emplace_back(nullptr);
+            break;
           case SQLITE_BLOB: {
             auto p = static_cast<const char*>(sqlite3_column_blob(st, i));
             vals.emplace_back(Blob{std::string(p ? p : "", sqlite3_column_bytes(st, i))});
@@ -78,7 +84,8 @@ class SqliteConnection final : public Connection {
     return out;
   }
 
-  Status scan(std::string_view sql, const Params& params, const std::function<void(const RowRef&)>& fn) override {
+  Status scan(std::string_view sql, const Params& params,
+              const std::function<void(const RowRef&)>& fn) override {
     KAM_TRY(st, prepare(sql, params));
     struct Ref final : RowRef {
       sqlite3_stmt* st;
@@ -86,7 +93,8 @@ class SqliteConnection final : public Connection {
       int64_t i64(int c) const override { return sqlite3_column_int64(st, c); }
       std::string_view text(int c) const override {
         auto p = reinterpret_cast<const char*>(sqlite3_column_text(st, c));
-        return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(st, c))) : std::string_view();
+        return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(st, c)))
+                 : std::string_view();
       }
       std::string blob(int c) const override {
         auto p = static_cast<const char*>(sqlite3_column_blob(st, c));
@@ -166,7 +174,8 @@ class SqliteConnection final : public Connection {
     }
     sqlite3_clear_bindings(st);
     if (static_cast<int>(params.size()) != sqlite3_bind_parameter_count(st)) {
-      return Error::internal("sqlite: parameter count mismatch in: " + std::string(sql.substr(0, 120)));
+      return Error::internal("sqlite: parameter count mismatch in: " +
+                             std::string(sql.substr(0, 120)));
     }
     for (size_t i = 0; i < params.size(); ++i) {
       int idx = static_cast<int>(i) + 1;
@@ -208,8 +217,8 @@ void configure_sqlite_once() {
 Result<std::unique_ptr<Connection>> connect_sqlite(const std::string& path) {
   configure_sqlite_once();
   sqlite3* h = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &h,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  int rc = sqlite3_open_v2(
+      path.c_str(), &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string m = h ? sqlite3_errmsg(h) : sqlite3_errstr(rc);
     sqlite3_close_v2(h);
