@@ -31,4 +31,4 @@ format:
 	clang-format -i $$(git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'bench/*.cc' 'bench/*.h')
 
 clean:
-	rm -rf build web/dist
+	rm -rf build web/dist web/src/api/generated

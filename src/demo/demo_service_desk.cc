@@ -183,9 +183,14 @@ Result<DemoServiceDeskSummary> load_demo_service_desk(db::Database& db, const Cl
       admin, {{"config", {{"default_team_id", hotline}, {"routing", {{"complaint", hotline}}}}},
               {"version", 0}}));
   for (const auto& a : kArticles) {
-    json body = {{"title", a.title},           {"category", a.category}, {"tags", a.tags},
-                 {"visibility", a.visibility}, {"roles", a.roles},       {"body", a.body}};
-    KAM_CHECK(s.desk.create_article(agent, body));
+    domain::ArticlePatch p;
+    p.title = a.title;
+    p.category = a.category;
+    p.tags = a.tags;
+    p.visibility = a.visibility;
+    p.roles = a.roles;
+    p.body = a.body;
+    KAM_CHECK(s.knowledge.create(agent, p));
     ++sum.articles;
   }
   // Customers of the four first managers, so every demo manager has service history.

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <set>
 
+#include "domain/roles.h"
+#include "domain/work_orders.h"
+
 namespace kam::domain {
 namespace {
 
@@ -145,6 +148,93 @@ std::string like_anywhere(std::string_view q) {
     out += c;
   }
   return out + "%";
+}
+
+namespace {
+
+// Trimmed text of at most `max_chars` characters without control characters (but line breaks and
+// tabs where `multiline`); empty when only blanks were given.
+Result<std::string> clean_text(const std::string& field, std::string_view in, size_t max_chars,
+                               bool multiline) {
+  size_t b = in.find_first_not_of(" \t\r\n"), e = in.find_last_not_of(" \t\r\n");
+  std::string s =
+      b == std::string_view::npos ? std::string() : std::string(in.substr(b, e - b + 1));
+  if (utf8_chars(s) > max_chars)
+    return Error::invalid(field, "is longer than " + std::to_string(max_chars) + " characters");
+  for (unsigned char ch : s) {
+    bool allowed_ws = multiline && (ch == '\n' || ch == '\r' || ch == '\t');
+    if ((ch < 0x20 && !allowed_ws) || ch == 0x7f)
+      return Error::invalid(field, "contains control characters");
+  }
+  return s;
+}
+
+std::string join_names(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& x : v) out += (out.empty() ? "" : ", ") + x;
+  return out;
+}
+
+bool listed(const std::vector<std::string>& v, const std::string& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+}  // namespace
+
+Result<ArticleDraft> apply_article_patch(const ArticleDraft& base, const ArticlePatch& p) {
+  ArticleDraft a = base;
+  if (p.title) {
+    KAM_TRY(t, clean_text("title", *p.title, 200, false));
+    a.title = t;
+  }
+  if (a.title.empty()) return Error::invalid("title", "is required");
+  if (p.category) a.category = *p.category;
+  if (!listed(article_categories(), a.category))
+    return Error::invalid("category", "must be one of: " + join_names(article_categories()));
+  if (p.body) {
+    KAM_TRY(b, clean_text("body", *p.body, 50000, true));
+    a.body = b;
+  }
+  if (a.body.empty()) return Error::invalid("body", "is required");
+  if (p.tags) {
+    if (p.tags->size() > 20) return Error::invalid("tags", "must be a list of at most 20 tags");
+    a.tags.clear();
+    for (const auto& t : *p.tags) {
+      if (t.empty() || utf8_chars(t) > 30 || t.find(',') != std::string::npos) {
+        return Error::invalid("tags", "each tag is a text of 1 to 30 characters without commas");
+      }
+      if (!listed(a.tags, t)) a.tags.push_back(t);
+    }
+  }
+  if (p.visibility) a.visibility = *p.visibility;
+  if (!listed(article_visibilities(), a.visibility))
+    return Error::invalid("visibility", "must be one of: " + join_names(article_visibilities()));
+  if (p.roles) {
+    for (const auto& r : *p.roles) {
+      if (!parse_role(r)) return Error::invalid("roles", "must hold role names");
+    }
+    a.roles = *p.roles;
+  }
+  if (a.visibility == "restricted" && a.roles.empty())
+    return Error::invalid("roles", "a restricted article names the roles that may read it");
+  if (p.status) a.status = *p.status;
+  if (!listed(article_statuses(), a.status))
+    return Error::invalid("status", "must be one of: " + join_names(article_statuses()));
+  return a;
+}
+
+std::string article_search_text(const ArticleDraft& a) {
+  std::string tags;
+  for (const auto& t : a.tags) tags += " " + t;
+  return normalise_text(a.title + tags + " " + a.body);
+}
+
+std::string excerpt(std::string_view body, size_t chars) {
+  size_t n = 0, i = 0;
+  for (; i < body.size(); ++i) {
+    if ((static_cast<unsigned char>(body[i]) & 0xc0) != 0x80 && ++n > chars) break;
+  }
+  return std::string(body.substr(0, i));
 }
 
 }  // namespace kam::domain

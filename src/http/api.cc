@@ -140,6 +140,7 @@ Api::Api(services::Services& s, ApiOptions options) : s_(s), options_(std::move(
   add_churn_routes();
   add_care_routes();
   add_service_desk_routes();
+  add_knowledge_routes();
   add_order_routes(router_);
   router_.add(
       "GET", "/api/v1/openapi.json",

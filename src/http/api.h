@@ -110,6 +110,7 @@ class Api {
   void add_churn_routes();
   void add_care_routes();
   void add_service_desk_routes();
+  void add_knowledge_routes();
 
   services::Services& s_;
   ApiOptions options_;

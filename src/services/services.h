@@ -16,6 +16,7 @@
 #include "services/core/records.h"
 #include "services/orders/catalogue_service.h"
 #include "services/orders/order_service.h"
+#include "services/service_desk/knowledge_service.h"
 #include "services/service_desk/service_desk_service.h"
 #include "services/usage/analysis_service.h"
 #include "services/usage/usage_service.h"
@@ -38,6 +39,7 @@ struct Services {
         family_plan(records),
         alerts(records, archive),
         desk(records),
+        knowledge(records),
         catalogue(records),
         orders(records) {
     // After each monthly import the warning engine runs for the newest month.
@@ -77,6 +79,7 @@ struct Services {
   FamilyPlanService family_plan;
   AlertService alerts;
   ServiceDeskService desk;
+  KnowledgeService knowledge;
   CatalogueService catalogue;
   OrderService orders;  // completing an order calls its hook (satisfaction callback)
 };

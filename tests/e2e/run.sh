@@ -7,7 +7,7 @@ set -euo pipefail
 KAM=${1:?usage: tests/e2e/run.sh KAM_BINARY}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 if [ ! -f "$ROOT/web/dist/index.html" ]; then
-  echo "e2e: web/dist is not built (cd web && npm run build)" >&2
+  echo "e2e: web/dist is not built (scripts/build.sh builds kam, generates the API types and builds the web)" >&2
   exit 1
 fi
 if [ ! -d "$ROOT/web/node_modules/playwright-core" ]; then

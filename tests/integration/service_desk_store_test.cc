@@ -578,81 +578,96 @@ TEST_P(ServiceDeskTest, PeriodicSurveysAreQuarterlyAndIdempotent) {
 
 TEST_P(ServiceDeskTest, KnowledgeSearchChineseAndEnglishWithVisibility) {
   auto agent = actor("agent1");
-  auto add = [&](json body) {
-    auto r = s_->desk.create_article(agent, body);
-    EXPECT_TRUE(r.ok()) << r.error().message;
-    return r.ok() ? (*r)["id"].get<int64_t>() : 0;
+  auto article = [](std::string title, std::string category, std::string body) {
+    domain::ArticlePatch p;
+    p.title = std::move(title);
+    p.category = std::move(category);
+    p.body = std::move(body);
+    return p;
   };
-  int64_t broadband = add({{"title", "宽带故障排查步骤"},
-                           {"category", "faq"},
-                           {"tags", {"宽带", "故障"}},
-                           {"body", "宽带无法上网或断网时，先检查光猫指示灯，再重启路由器。"},
-                           {"visibility", "public"}});
-  int64_t vpn = add({{"title", "VPN login failures"},
-                     {"category", "training"},
-                     {"body", "Reset the token and check the APN."}});
-  int64_t secret = add({{"title", "竞品宽带资费对比"},
-                        {"category", "competitor"},
-                        {"body", "电信、联通宽带资费"},
-                        {"visibility", "restricted"},
-                        {"roles", {"supervisor", "service_agent"}}});
-  EXPECT_EQ(s_->desk.create_article(agent, {{"title", "x"}, {"category", "news"}, {"body", "y"}})
-                .error()
-                .field,
-            "category");
-  EXPECT_EQ(
-      s_->desk
-          .create_article(
-              agent,
-              {{"title", "x"}, {"category", "faq"}, {"body", "y"}, {"visibility", "restricted"}})
-          .error()
-          .field,
-      "roles");
-  services::ListQuery q;
-  q.params["q"] = "宽带断网";  // no article has the phrase: its pairs find the broadband ones
-  auto found = s_->desk.list_articles(agent, q);
+  auto add = [&](const domain::ArticlePatch& p) {
+    auto r = s_->knowledge.create(agent, p);
+    EXPECT_TRUE(r.ok()) << r.error().message;
+    return r.ok() ? r->id : 0;
+  };
+  auto bb =
+      article("宽带故障排查步骤", "faq", "宽带无法上网或断网时，先检查光猫指示灯，再重启路由器。");
+  bb.tags = std::vector<std::string>{"宽带", "故障", "宽带"};
+  bb.visibility = "public";
+  int64_t broadband = add(bb);
+  int64_t vpn =
+      add(article("VPN login failures", "training", "Reset the token and check the APN."));
+  auto restricted = article("竞品宽带资费对比", "competitor", "电信、联通宽带资费");
+  restricted.visibility = "restricted";
+  restricted.roles = std::vector<std::string>{"supervisor", "service_agent"};
+  int64_t secret = add(restricted);
+  auto stored = s_->knowledge.get(agent, broadband);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->tags, (std::vector<std::string>{"宽带", "故障"})) << "duplicates dropped";
+  EXPECT_EQ(stored->author->id, agent.user_id);
+  EXPECT_EQ(s_->knowledge.create(agent, article("x", "news", "y")).error().field, "category");
+  auto no_roles = article("x", "faq", "y");
+  no_roles.visibility = "restricted";
+  EXPECT_EQ(s_->knowledge.create(agent, no_roles).error().field, "roles");
+  EXPECT_EQ(s_->knowledge.create(agent, article("  ", "faq", "y")).error().field, "title");
+  EXPECT_EQ(s_->knowledge.create(agent, article("x\x01", "faq", "y")).error().field, "title");
+  auto with_version = article("x", "faq", "y");
+  with_version.version = 3;
+  EXPECT_EQ(s_->knowledge.create(agent, with_version).error().field, "version");
+
+  services::ArticleQuery q;
+  q.q = "宽带断网";  // no article has the phrase: its pairs find the broadband ones
+  auto found = s_->knowledge.list(agent, q);
   ASSERT_TRUE(found.ok()) << found.error().message;
-  ASSERT_GE((*found)["items"].size(), 1u);
-  EXPECT_EQ((*found)["items"][0]["id"], broadband);
-  q.params["q"] = "vpn LOGIN";
-  found = s_->desk.list_articles(agent, q);
-  ASSERT_EQ((*found)["items"].size(), 1u);
-  EXPECT_EQ((*found)["items"][0]["id"], vpn);
-  q.params["q"] = "%_";  // only punctuation: no terms, every readable article
-  EXPECT_EQ((*s_->desk.list_articles(agent, q))["items"].size(), 3u);
+  ASSERT_GE(found->items.size(), 1u);
+  EXPECT_EQ(found->items[0].id, broadband);
+  EXPECT_GT(found->items[0].score, 0);
+  q.q = "vpn LOGIN";
+  found = s_->knowledge.list(agent, q);
+  ASSERT_EQ(found->items.size(), 1u);
+  EXPECT_EQ(found->items[0].id, vpn);
+  q.q = "%_";  // only punctuation: no terms, every readable article
+  EXPECT_EQ(s_->knowledge.list(agent, q)->items.size(), 3u);
+  q.category = "news";
+  EXPECT_EQ(s_->knowledge.list(agent, q).error().field, "category");
+  q.category.clear();
   // Visibility: the portal user sees public articles only; a manager not the restricted one.
-  q.params["q"] = "宽带";
-  auto portal = s_->desk.list_articles(actor("portal1"), q);
-  ASSERT_EQ((*portal)["items"].size(), 1u);
-  EXPECT_EQ(s_->desk.get_article(actor("manager1"), secret).error().code, ErrorCode::kNotFound);
-  EXPECT_TRUE(s_->desk.get_article(actor("supervisor1"), secret).ok());
-  EXPECT_EQ(s_->desk.get_article(actor("portal1"), vpn).error().code, ErrorCode::kNotFound);
+  q.q = "宽带";
+  auto portal = s_->knowledge.list(actor("portal1"), q);
+  ASSERT_EQ(portal->items.size(), 1u);
+  EXPECT_EQ(s_->knowledge.get(actor("manager1"), secret).error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(s_->knowledge.get(actor("supervisor1"), secret).ok());
+  EXPECT_EQ(s_->knowledge.get(actor("portal1"), vpn).error().code, ErrorCode::kNotFound);
   // Versions.
-  auto upd = s_->desk.update_article(
-      agent, broadband,
-      {{"version", 1},
-       {"body", "宽带无法上网或断网时，先检查光猫指示灯，再重启路由器；仍不通则报障。"}});
+  domain::ArticlePatch change;
+  change.version = 1;
+  change.body = "宽带无法上网或断网时，先检查光猫指示灯，再重启路由器；仍不通则报障。";
+  auto upd = s_->knowledge.update(agent, broadband, change);
   ASSERT_TRUE(upd.ok()) << upd.error().message;
-  auto versions = s_->desk.article_versions(agent, broadband);
-  ASSERT_EQ((*versions)["items"].size(), 2u);
-  EXPECT_EQ((*versions)["items"][0]["version"], 2);
-  EXPECT_EQ(
-      s_->desk.update_article(agent, broadband, {{"version", 1}, {"title", "y"}}).error().code,
-      ErrorCode::kConflict);
-  EXPECT_EQ(
-      s_->desk
-          .create_article(actor("manager1"), {{"title", "x"}, {"category", "faq"}, {"body", "y"}})
-          .error()
-          .code,
-      ErrorCode::kForbidden);
+  EXPECT_EQ(upd->version, 2);
+  EXPECT_EQ(upd->title, "宽带故障排查步骤") << "fields not given are kept";
+  auto versions = s_->knowledge.versions(agent, broadband);
+  ASSERT_EQ(versions->size(), 2u);
+  EXPECT_EQ((*versions)[0].version, 2);
+  EXPECT_EQ((*versions)[1].body, "宽带无法上网或断网时，先检查光猫指示灯，再重启路由器。");
+  change.title = "y";
+  EXPECT_EQ(s_->knowledge.update(agent, broadband, change).error().code, ErrorCode::kConflict);
+  change.version.reset();
+  EXPECT_EQ(s_->knowledge.update(agent, broadband, change).error().field, "version");
+  EXPECT_EQ(s_->knowledge.create(actor("manager1"), article("x", "faq", "y")).error().code,
+            ErrorCode::kForbidden);
   // Suggestions for a work order from its title.
   json wo = create(
       agent,
       {{"type", "fault"}, {"title", "客户宽带无法上网"}, {"customer_id", customer_of("manager1")}});
-  auto sug = s_->desk.work_order_suggestions(agent, wo["id"], 5);
+  auto title = s_->desk.work_order_title(agent, wo["id"]);
+  ASSERT_TRUE(title.ok()) << title.error().message;
+  auto sug = s_->knowledge.suggest(agent, *title, 5);
   ASSERT_TRUE(sug.ok()) << sug.error().message;
-  ASSERT_GE((*sug)["items"].size(), 1u);
-  EXPECT_EQ((*sug)["items"][0]["id"], broadband);
+  ASSERT_GE(sug->items.size(), 1u);
+  EXPECT_EQ(sug->items[0].id, broadband);
+  EXPECT_EQ(s_->desk.work_order_title(actor("manager2"), wo["id"]).error().code,
+            ErrorCode::kNotFound);
 }
 
 TEST_P(ServiceDeskTest, OrdersScheduleTheirCallbackOnce) {

@@ -8,16 +8,12 @@
 #include "domain/usage_fields.h"
 #include "http/api.h"
 #include "http/archive/routes_entities.h"
+#include "http/schema.h"
 
 namespace kam::http {
 namespace {
 
-json obj(json properties) {
-  return {{"type", "object"}, {"properties", std::move(properties)}};
-}
-json nullable(const char* type) {
-  return {{"type", json::array({type, "null"})}};
-}
+using namespace schema;  // NOLINT
 
 Result<services::AdviceQuery> advice_query(const Context& c) {
   services::AdviceQuery q;

@@ -6,16 +6,12 @@
 
 #include "domain/orders.h"
 #include "http/api.h"
+#include "http/schema.h"
 
 namespace kam::http {
 namespace {
 
-json obj(json properties) {
-  return {{"type", "object"}, {"properties", std::move(properties)}};
-}
-json nullable(const char* type) {
-  return {{"type", json::array({type, "null"})}};
-}
+using namespace schema;  // NOLINT
 
 Result<services::OrderQuery> order_query(const Context& c) {
   services::OrderQuery q;

@@ -1,21 +1,15 @@
 // Routes of the service desk (SPEC §4): work orders and the team queue, SLA policies and the
-// desk configuration, satisfaction surveys, follow-ups and figures, the knowledge base.
+// desk configuration, satisfaction surveys, follow-ups and figures. The knowledge base's routes
+// are in routes_knowledge.cc.
 
 #include "domain/work_orders.h"
 #include "http/api.h"
+#include "http/schema.h"
 
 namespace kam::http {
 namespace {
 
-json obj(json properties) {
-  return {{"type", "object"}, {"properties", std::move(properties)}};
-}
-json nullable(const char* type) {
-  return {{"type", json::array({type, "null"})}};
-}
-json enum_of(const std::vector<std::string>& v) {
-  return {{"type", "string"}, {"enum", v}};
-}
+using namespace schema;  // NOLINT
 
 void add_schemas(Router& r) {
   json str = {{"type", "string"}}, integer = {{"type", "integer"}}, object = {{"type", "object"}},
@@ -228,37 +222,6 @@ void add_schemas(Router& r) {
                                         {"work_order", object},
                                         {"customer", idname},
                                         {"created_at", str}}));
-  json article_props = {{"title", str},
-                        {"category", enum_of(domain::article_categories())},
-                        {"tags", {{"type", "array"}, {"items", str}}},
-                        {"body", str},
-                        {"visibility", enum_of(domain::article_visibilities())},
-                        {"roles",
-                         {{"type", "array"},
-                          {"items", str},
-                          {"description", "restricted: the roles that may read it"}}},
-                        {"status", enum_of(domain::article_statuses())}};
-  json article = article_props;
-  for (const char* k : {"id", "views", "version"}) article[k] = integer;
-  article["author"] = idname;
-  article["updated_by"] = idname;
-  article["created_at"] = str;
-  article["updated_at"] = str;
-  article["excerpt"] = {{"type", "string"}, {"description", "lists only"}};
-  article["score"] = {{"type", "integer"}, {"description", "search rank (lists only)"}};
-  r.add_schema("Article", obj(article));
-  json article_input = article_props;
-  article_input["version"] = {{"type", "integer"}, {"description", "update: the version you read"}};
-  r.add_schema("ArticleInput", obj(article_input));
-  r.add_schema("ArticleVersion", obj({{"version", integer},
-                                      {"title", str},
-                                      {"category", str},
-                                      {"tags", {{"type", "array"}, {"items", str}}},
-                                      {"status", str},
-                                      {"visibility", str},
-                                      {"changed_by", idname},
-                                      {"changed_at", str},
-                                      {"body", str}}));
 }
 
 }  // namespace
@@ -270,7 +233,6 @@ void Api::add_service_desk_routes() {
   router_.add_tag("sla", "SLA policies and the service desk configuration (SPEC §4)");
   router_.add_tag("satisfaction",
                   "callback and periodic surveys, follow-ups, satisfaction figures (SPEC §4)");
-  router_.add_tag("knowledge", "knowledge base articles, search and suggestions (SPEC §4)");
   add_schemas(router_);
 
   router_.add(
@@ -349,22 +311,6 @@ void Api::add_service_desk_routes() {
        .tag = "work-orders",
        .response_schema = "WorkOrder"},
       with_id([](Context& c, int64_t id) { return reply(c.s.desk.get_work_order(c.actor, id)); }));
-  router_.add("GET", "/api/v1/work-orders/{id}/suggestions",
-              {.summary = "Knowledge base articles suggested by the work order's title",
-               .tag = "knowledge",
-               .query = {{"limit", "integer", "1-20 (default 5)"}},
-               .response_schema = "Article",
-               .list = true},
-              with_id([](Context& c, int64_t id) {
-                int limit = 5;
-                if (auto v = c.query("limit"); !v.empty()) {
-                  if (v.size() > 2 || v.find_first_not_of("0123456789") != std::string::npos) {
-                    return Response::error(Error::invalid("limit", "must be between 1 and 20"));
-                  }
-                  limit = std::stoi(v);
-                }
-                return reply(c.s.desk.work_order_suggestions(c.actor, id, limit));
-              }));
   static const std::map<std::string, std::string> summaries = {
       {"take", "Take the work order (two agents at once: one wins, the other is told who has it)"},
       {"assign", "Assign it to someone (supervisors): {assignee_id}"},
@@ -526,51 +472,6 @@ void Api::add_service_desk_routes() {
                .list = true},
               with_list([](Context& c, const services::ListQuery& q) {
                 return reply(c.s.desk.penalties(c.actor, q));
-              }));
-
-  // --- Knowledge base ---
-  router_.add(
-      "GET", "/api/v1/knowledge",
-      {.summary = "Knowledge base articles you may read; q searches Chinese and English, ranked",
-       .tag = "knowledge",
-       .query = {{"q", "string", "search text"},
-                 {"category", "string", "faq, product, competitor or training"},
-                 {"tag", "string", "one tag"},
-                 {"status", "string", "draft, published or archived (writers)"},
-                 {"limit", "integer", "1-200 (default 50)"}},
-       .response_schema = "Article",
-       .list = true},
-      with_list([](Context& c, const services::ListQuery& q) {
-        return reply(c.s.desk.list_articles(c.actor, q));
-      }));
-  router_.add("POST", "/api/v1/knowledge",
-              {.summary = "Write an article",
-               .tag = "knowledge",
-               .request_schema = "ArticleInput",
-               .response_schema = "Article",
-               .success_status = 201},
-              with_body([](Context& c, const json& b) {
-                return reply(c.s.desk.create_article(c.actor, b), 201);
-              }));
-  router_.add(
-      "GET", "/api/v1/knowledge/{id}",
-      {.summary = "One article", .tag = "knowledge", .response_schema = "Article"},
-      with_id([](Context& c, int64_t id) { return reply(c.s.desk.get_article(c.actor, id)); }));
-  router_.add("PUT", "/api/v1/knowledge/{id}",
-              {.summary = "Change an article (a new version; send the version you read)",
-               .tag = "knowledge",
-               .request_schema = "ArticleInput",
-               .response_schema = "Article"},
-              with_id_body([](Context& c, int64_t id, json& body) {
-                return reply(c.s.desk.update_article(c.actor, id, body));
-              }));
-  router_.add("GET", "/api/v1/knowledge/{id}/versions",
-              {.summary = "Every version of an article, newest first",
-               .tag = "knowledge",
-               .response_schema = "ArticleVersion",
-               .list = true},
-              with_id([](Context& c, int64_t id) {
-                return reply(c.s.desk.article_versions(c.actor, id));
               }));
 }
 

@@ -3,7 +3,8 @@
 // priority and deadline, with SLA clocks on business calendars (pauses while waiting for the
 // customer), reminders before the deadlines and escalation after them; complaint
 // accountability with penalties for the appraisal; satisfaction callbacks (回访) after closing,
-// periodic surveys and the follow-ups of dissatisfied answers; the knowledge base (知识库).
+// periodic surveys and the follow-ups of dissatisfied answers. The knowledge base (知识库) is a
+// service of its own (knowledge_service.h).
 //
 // Who sees a work order (checked here, on every record; outside the scope answers 404):
 // admins and analysts all of them; service agents their team's queue, those assigned to them
@@ -81,24 +82,13 @@ class ServiceDeskService {
   // Complaint penalties recorded at closure (for the appraisal): filters user_id, month (YYYY-MM).
   Result<json> penalties(const Actor& a, const ListQuery& q);
 
-  // --- Knowledge base ----------------------------------------------------------------------
-  // Filters: q (Chinese or English, ranked), category, tag, status; limit.
-  Result<json> list_articles(const Actor& a, const ListQuery& q);
-  Result<json> get_article(const Actor& a, int64_t id);
-  Result<json> create_article(const Actor& a, const json& body);
-  Result<json> update_article(const Actor& a, int64_t id, const json& body);
-  Result<json> article_versions(const Actor& a, int64_t id);
-  // Published articles the actor may read that share the most terms with the order's title.
-  Result<json> work_order_suggestions(const Actor& a, int64_t work_order_id, int limit);
+  // The title of a work order the actor may see (the knowledge base suggests articles by it).
+  Result<std::string> work_order_title(const Actor& a, int64_t id);
 
  private:
   Result<std::optional<json>> load_work_order(db::Connection& c, const Actor& a, int64_t id);
   Result<std::optional<json>> load_survey(db::Connection& c, const Actor& a, int64_t id);
   Result<std::optional<json>> load_followup(db::Connection& c, const Actor& a, int64_t id);
-  Result<std::optional<json>> load_article(db::Connection& c, const Actor& a, int64_t id);
-  Result<json> search_articles(db::Connection& c, const Actor& a,
-                               const std::vector<std::string>& terms, const std::string& category,
-                               const std::string& tag, const std::string& status, int limit);
   // Closes a resolved work order inside `c`: responsibility, penalty, the callback survey.
   Status close_in(db::Connection& c, const Actor& a, const json& row, const json& body,
                   int64_t now);

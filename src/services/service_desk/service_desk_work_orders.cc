@@ -840,3 +840,14 @@ Status ServiceDeskService::close_in(db::Connection& c, const Actor& a, const jso
 }
 
 }  // namespace kam::services
+
+namespace kam::services {
+
+Result<std::string> ServiceDeskService::work_order_title(const Actor& a, int64_t id) {
+  KAM_TRY(lease, records_.db().acquire());
+  KAM_TRY(wo, load_work_order(*lease, a, id));
+  if (!wo) return Error::not_found("work order");
+  return (*wo)["title"].get<std::string>();
+}
+
+}  // namespace kam::services

@@ -1,15 +1,16 @@
 // Administration: users, teams, regions and the audit trail.
 import { api, type Query } from './client';
-import type { AuditEntry, Page, Region, Team, User } from './types';
+import type { Schemas as S } from './schema';
+import type { AuditEntry, Page, RegionTree, Team, User } from './types';
 
 export const adminApi = {
   users: (q: Query = {}) => api.get<Page<User>>('/users', { limit: 200, ...q }),
   createUser: (body: Partial<User> & { password: string }) => api.post<User>('/users', body),
   updateUser: (id: number, patch: Partial<User> & { version: number; password?: string }) => api.patch<User>(`/users/${id}`, patch),
   teams: () => api.get<Page<Team>>('/teams', { limit: 200 }),
-  createTeam: (body: Partial<Team>) => api.post<Team>('/teams', body),
-  updateTeam: (id: number, patch: Partial<Team> & { version: number }) => api.patch<Team>(`/teams/${id}`, patch),
-  regions: () => api.get<{ items: Region[] }>('/regions'),
+  createTeam: (body: S['TeamInput']) => api.post<Team>('/teams', body),
+  updateTeam: (id: number, patch: S['TeamPatch']) => api.patch<Team>(`/teams/${id}`, patch),
+  regions: () => api.get<RegionTree>('/regions'),
   audit: (q: Query) => api.get<Page<AuditEntry>>('/audit', q),
 };
 

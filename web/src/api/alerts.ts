@@ -2,7 +2,7 @@
 // care tasks, tariff advice and family-plan candidates — the API's "alerts" and "care" tags.
 // Times are UTC ISO strings (shown in Asia/Shanghai); months YYYY-MM; money in *_fen.
 import { api, type Query } from './client';
-import type { Page } from './types';
+import type { Extend, Page, Refine, Schemas as S, Sent } from './schema';
 
 export type Zone = 'blue' | 'green' | 'yellow' | 'red' | 'white';
 export const ZONES: Zone[] = ['blue', 'green', 'yellow', 'red', 'white'];
@@ -11,15 +11,15 @@ export const ZONE_COLORS: Record<Zone | 'none', string> = {
   blue: '#2f6fdb', green: '#2e9e5b', yellow: '#e0a100', red: '#d64545', white: '#8c939d', none: '#c9ced6',
 };
 
-export type TaskState = 'open' | 'accepted' | 'contacted' | 'closed';
+export type TaskState = Sent<S['AlertTask']>['state'];
 export const TASK_STATES: TaskState[] = ['open', 'accepted', 'contacted', 'closed'];
-export type Severity = 'low' | 'medium' | 'high' | 'critical';
+export type Severity = Sent<S['AlertRule']>['severity'];
 export const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low'];
-export type Outcome = 'retained' | 'offer_made' | 'escalated' | 'lost';
+export type Outcome = NonNullable<S['TaskAction']['outcome']>;
 export const OUTCOMES: Outcome[] = ['retained', 'offer_made', 'escalated', 'lost'];
 /** Outcomes that need a reason (the API refuses them without one). */
 export const OUTCOMES_WITH_REASON: Outcome[] = ['escalated', 'lost'];
-export type AssigneeKind = 'account_manager' | 'phone_manager' | 'team';
+export type AssigneeKind = Sent<S['AlertRule']>['assignee'];
 export const ASSIGNEE_KINDS: AssigneeKind[] = ['account_manager', 'phone_manager', 'team'];
 export type TaskAction = 'accept' | 'contact' | 'close' | 'reopen' | 'reassign';
 
@@ -28,30 +28,24 @@ export interface Ref {
   name: string;
 }
 
+/** A customer's latest colour zone (the overview's risk_zone). */
 export interface ZoneRef {
   month: string;
   zone: Zone | 'none';
   previous_zone: Zone | 'none' | null;
 }
 
-export interface AlertTask {
-  id: number;
+/** An alert task as lists show it (the detail adds allowed_actions, history and members). */
+export type AlertTask = Extend<Refine<Sent<S['AlertTask'], 'allowed_actions'>, {
   customer: Ref;
   rule: { id: number; code: string | null; name: string; description: string | null; version: number };
-  severity: Severity;
-  state: TaskState;
-  zone: Zone | 'none' | null;
-  month: string;
+}>, {
   last_seen_month: string;
-  priority: number;
   assignee: Ref | null;
   team: Ref | null;
   escalated_to: Ref | null;
   escalated_at: string | null;
   reminded_at: string | null;
-  deadline_at: string;
-  overdue: boolean;
-  outcome: Outcome | null;
   outcome_reason: string | null;
   contact_id: number | null;
   member_count: number;
@@ -59,8 +53,7 @@ export interface AlertTask {
   created_at: string;
   updated_at: string;
   closed_at: string | null;
-  version: number;
-}
+}>;
 
 export interface TaskHistoryEntry {
   action: string;
@@ -76,11 +69,13 @@ export interface TaskHistoryEntry {
   via?: string | null;
 }
 
-export interface AlertTaskDetail extends AlertTask {
-  allowed_actions: TaskAction[];
+export type AlertTaskDetail = Extend<Refine<AlertTask, { allowed_actions: TaskAction[] }>, {
   history: TaskHistoryEntry[];
   members?: { id: number; name: string | null; number: string }[];
-}
+}>;
+
+// The task summary, rule versions and fields, the zones and zone events: their schemas are
+// objects without properties, so they are written out here.
 
 export interface SummaryRow {
   key: string;
@@ -103,25 +98,12 @@ export interface TaskSummary {
   [k: string]: unknown;
 }
 
-export interface AlertRule {
-  id: number;
-  code: string | null;
-  name: string;
+export type AlertRule = Extend<Sent<S['AlertRule']>, {
   description: string | null;
-  condition: string;
-  severity: Severity;
-  assignee: AssigneeKind;
-  team_id: number | null;
   team_name: string | null;
-  deadline_days: number;
-  enabled: boolean;
-  builtin: boolean;
-  level: string;
-  open_tasks: number;
   created_at: string;
   updated_at: string;
-  version: number;
-}
+}>;
 
 export interface RuleVersion {
   version: number;
@@ -151,15 +133,19 @@ export interface RuleFields {
   aggregates: string[];
 }
 
-export interface RulePreview {
-  level?: string;
-  month?: string | null;
-  previous_month?: string | null;
-  this_month?: number;
-  last_month?: number;
-  sample?: Record<string, unknown>[];
-  [k: string]: unknown;
+/** What a condition matches in one month. */
+export interface PreviewMonth {
+  month: string | null;
+  customers: number;
+  members: number;
+  sample: { customer_id: number; name: string; members: number }[];
 }
+
+/** A valid condition's matches this month and last, or where an invalid one fails. */
+export type RulePreview = Extend<Refine<Sent<S['RulePreview'], 'message' | 'position' | 'this_month' | 'last_month'>, {
+  this_month?: PreviewMonth;
+  last_month?: PreviewMonth;
+}>, { level?: string }>;
 
 export interface ZoneCounts {
   month: string | null;
@@ -169,18 +155,23 @@ export interface ZoneCounts {
 
 export interface ZoneSummary {
   month: string | null;
-  config: ZoneConfig;
+  config: ZoneThresholds;
   current: ZoneCounts;
   previous: ZoneCounts;
   transitions: { from: string; to: string; customers: number }[];
 }
 
-export interface ZoneConfig {
+/** The zone thresholds and care actions (the `config` of GET /zones/config). */
+export interface ZoneThresholds {
   bill_a_fen: number;
   mou_b: number;
   group_share: number;
   care_actions: Partial<Record<Zone, string>>;
 }
+/** GET /zones/config: the thresholds in force, the defaults and the version to send back. */
+export type ZoneConfigDoc = Refine<Sent<S['ZoneConfig']>, { config: ZoneThresholds; defaults: ZoneThresholds }>;
+/** What the zones page edits and PUTs: the thresholds (schema ZoneConfig is the whole document). */
+export type ZoneConfig = ZoneConfigDoc['config'];
 
 export interface ZoneEvent {
   id: number;
@@ -199,44 +190,12 @@ export interface CustomerZones {
   members: { member_id: number; name: string | null; number: string; zone: string; previous_zone: string | null }[];
 }
 
-export interface Notification {
-  id: number;
-  kind: string;
-  title: string;
-  body: string | null;
-  read: boolean;
-  ref_type: string | null;
-  ref_id: number | null;
-  created_at: string;
-}
+export type Notification = Sent<S['Notification']>;
+export type NotificationsRead = Sent<S['NotificationsRead']>;
 
-export interface CareTask {
-  id: number;
-  kind: string;
-  title: string;
-  due_date: string;
-  state: 'open' | 'done' | 'skipped';
-  customer_id: number | null;
-  customer_name?: string | null;
-  member_number?: string | null;
-  version: number;
-  [k: string]: unknown;
-}
+export type CareTask = Sent<S['CareTask']>;
 
-export interface FamilyCandidate {
-  member_id: number;
-  customer_id: number;
-  customer_name: string;
-  number: string;
-  callee: string;
-  callee_operator: string;
-  callee_operator_name: string;
-  calls: number;
-  minutes: number;
-  tenure_months: number;
-  join_date: string;
-  month: string;
-}
+export type FamilyCandidate = Sent<S['FamilyPlanCandidate']>;
 
 export const alertsApi = {
   tasks: (q: Query, signal?: AbortSignal) => api.get<Page<AlertTask>>('/alert-tasks', q, signal),
@@ -252,18 +211,17 @@ export const alertsApi = {
   preview: (body: { condition: string; level?: string }) => api.post<RulePreview>('/alert-rules/preview', body),
   zones: (month?: string) => api.get<ZoneSummary>('/zones', { month }),
   zoneTransitions: (q: Query) => api.get<Page<ZoneEvent>>('/zones/transitions', q),
-  zoneConfig: () => api.get<{ config: ZoneConfig; defaults: ZoneConfig; version: number }>('/zones/config'),
-  putZoneConfig: (config: ZoneConfig, version: number) =>
-    api.put<{ config: ZoneConfig; defaults: ZoneConfig; version: number }>('/zones/config', { config, version }),
+  zoneConfig: () => api.get<ZoneConfigDoc>('/zones/config'),
+  putZoneConfig: (config: ZoneConfig, version: number) => api.put<ZoneConfigDoc>('/zones/config', { config, version }),
   customerZones: (id: number, months = 12) => api.get<CustomerZones>(`/customers/${id}/zones`, { months }),
   notifications: (q: Query) => api.get<Page<Notification> & { unread: number }>('/notifications', q),
   markRead: (id: number) => api.post<void>(`/notifications/${id}/read`),
-  markAllRead: () => api.post<{ marked: number; unread: number }>('/notifications/read-all'),
+  markAllRead: () => api.post<NotificationsRead>('/notifications/read-all'),
 };
 
 export const careApi = {
   tasks: (q: Query) => api.get<Page<CareTask>>('/care-tasks', q),
-  update: (id: number, patch: { state: string; version: number; note?: string }) => api.patch<CareTask>(`/care-tasks/${id}`, patch),
+  update: (id: number, patch: S['CareTaskPatch']) => api.patch<CareTask>(`/care-tasks/${id}`, patch),
   advice: (q: Query) => api.get<Record<string, unknown>>('/tariffs/advice', q),
   familyPlan: (q: Query) => api.get<Page<FamilyCandidate> & { min_calls: number; min_tenure_months: number; month: string | null }>(
     '/family-plan/candidates', q),

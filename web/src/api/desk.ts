@@ -1,66 +1,52 @@
 // The service desk (SPEC §4): work orders, the team queue, SLA policies, satisfaction surveys
 // and follow-ups, figures and the knowledge base. Times are UTC ISO strings.
 import { api, request, type Query } from './client';
-import type { Page } from './types';
+import type { Extend, Page, Refine, Schemas as S, Sent } from './schema';
 
 export interface Ref { id: number; name: string }
-export const WO_TYPES = ['fault', 'complaint', 'consultation', 'request'] as const;
-export type WoType = (typeof WO_TYPES)[number];
-export const WO_STATES = ['new', 'assigned', 'accepted', 'in_progress', 'waiting_customer', 'resolved', 'closed', 'merged'] as const;
-export type WoState = (typeof WO_STATES)[number];
+export type WoType = Sent<S['WorkOrder']>['type'];
+export const WO_TYPES = ['fault', 'complaint', 'consultation', 'request'] as const satisfies readonly WoType[];
+export type WoState = Sent<S['WorkOrder']>['state'];
+export const WO_STATES = ['new', 'assigned', 'accepted', 'in_progress', 'waiting_customer', 'resolved', 'closed', 'merged'] as const satisfies readonly WoState[];
 export type WoAction = 'take' | 'assign' | 'accept' | 'start' | 'wait' | 'resume' | 'resolve' | 'close' | 'reopen' | 'transfer' | 'merge' | 'comment';
 
-export interface SlaClock {
-  due_at: string | null;
-  remaining_seconds: number | null;
-  breached: boolean;
-  budget_minutes: number;
+type Sla = Sent<S['WorkOrder']>['sla'];
+
+/** A response or resolution clock; the resolution's also counts business time and pauses. */
+export type SlaClock = Extend<Sla['response'], {
   responded_at?: string | null;
   paused?: boolean;
   remaining_business_seconds?: number;
-}
+}>;
 
+/** One step of a work order's history (the detail's events: objects without properties in the schema). */
 export interface WoEvent {
   id: number; at: string; user: Ref | null; action: string; from_state: string | null; to_state: string | null;
   note: string | null; detail: Record<string, unknown> | null;
 }
 
-export interface WorkOrder {
-  id: number; code: string; type: WoType; channel: string; title: string; description: string | null;
-  customer_id: number; customer_name: string; member_number: string | null; contact_name: string | null;
-  contact_phone: string | null; level: string; priority: number; priority_label: string; state: WoState;
-  actions: WoAction[]; team: Ref | null; assignee: Ref | null; created_by: Ref | null;
-  sla: { calendar: Record<string, unknown> | null; response: SlaClock; resolution: SlaClock };
-  escalation_level: number; escalated_to: Ref | null; resolution: string | null; reopen_count: number;
-  merged_into: number | null;
+/** A work order; events, pauses and surveys come with one work order, not in lists. */
+export type WorkOrder = Refine<Sent<S['WorkOrder'], 'events' | 'pauses' | 'surveys'>, {
+  actions: WoAction[];
+  sla: Refine<Sla, { response: SlaClock; resolution: SlaClock }>;
   responsibility: { department: string | null; person: string | null; cause: string | null; manager_at_fault: boolean } | null;
-  created_at: string; updated_at: string; resolved_at: string | null; closed_at: string | null; version: number;
-  events?: WoEvent[]; pauses?: { reason: string; from: string; to: string | null }[];
+  events?: WoEvent[];
+  pauses?: { reason: string; from: string; to: string | null }[];
   surveys?: { id: number; state: string; due_at: string; score: number | null; comment: string | null }[];
-}
+}>;
 
-export interface Queue { team: Ref; items: WorkOrder[]; counts: Record<string, number>; breached: number; now: string }
+/** A team's queue (the caller's team, or the one named: there is always a team). */
+export type Queue = Refine<Sent<S['WorkOrderQueue']>, { team: Ref; items: WorkOrder[]; counts: Record<string, number> }>;
 
-export interface Survey {
-  id: number; customer_id: number; customer_name: string; source_type: string; source_id: number | null;
-  source_code: string | null; state: string; due_at: string; team: Ref | null; work_type: string | null;
-  score: number | null; comment: string | null; channel: string | null; surveyed_by: Ref | null; manager: Ref | null;
-  completed_at: string | null; followup_id: number | null; version: number;
-}
+export type Survey = Sent<S['Survey']>;
 
-export interface Followup {
-  id: number; survey_id: number; customer_id: number; customer_name: string; work_order_id: number | null;
-  assignee: Ref | null; state: 'open' | 'satisfied' | 'closed'; due_at: string; overdue: boolean; attempts: number;
-  last_score: number | null; note: string | null; close_reason: string | null; version: number;
-}
+export type Followup = Sent<S['SurveyFollowup']>;
 
-export interface StatRow { key: string; name: string; count: number; average: number; dissatisfied: number; satisfied_rate: number }
-export interface Stats { by: string; total: StatRow & { open_followups: number }; items: StatRow[] }
+export type StatRow = Sent<S['SatisfactionStats']>['items'][number];
+export type Stats = Refine<Sent<S['SatisfactionStats']>, { total: StatRow & { open_followups: number } }>;
 
-export interface Article {
-  id: number; title: string; category: string; tags: string[]; body?: string; excerpt?: string; visibility: string;
-  roles: string[]; status: string; views: number; author: Ref | null; updated_at: string; version: number; score?: number;
-}
+/** An article: lists carry an excerpt (and a search score), one article its body. */
+export type Article = Sent<S['Article'], 'body' | 'excerpt' | 'score'>;
 
 export const deskApi = {
   list: (q: Query) => api.get<Page<WorkOrder>>('/work-orders', q),
@@ -74,12 +60,12 @@ export const deskApi = {
   completeSurvey: (id: number, body: Record<string, unknown>) => api.post<Survey>(`/surveys/${id}/complete`, body),
   followups: (q: Query) => api.get<Page<Followup>>('/surveys/followups', q),
   recordFollowup: (id: number, body: Record<string, unknown>) => api.post<Followup>(`/surveys/followups/${id}/record`, body),
-  closeFollowup: (id: number, body: Record<string, unknown>) => api.post<Followup>(`/surveys/followups/${id}/close`, body),
+  closeFollowup: (id: number, body: S['FollowupClose']) => api.post<Followup>(`/surveys/followups/${id}/close`, body),
   stats: (by: string, q: Query = {}) => api.get<Stats>('/satisfaction', { by, ...q }),
   articles: (q: Query) => api.get<Page<Article>>('/knowledge', q),
   article: (id: number) => api.get<Article>(`/knowledge/${id}`),
-  createArticle: (body: Record<string, unknown>) => api.post<Article>('/knowledge', body),
-  updateArticle: (id: number, body: Record<string, unknown>) => request<Article>('PUT', `/knowledge/${id}`, { body }),
+  createArticle: (body: S['ArticleInput']) => api.post<Article>('/knowledge', body),
+  updateArticle: (id: number, body: S['ArticleInput']) => request<Article>('PUT', `/knowledge/${id}`, { body }),
 };
 
 /** "02:05:09", "1 d 03:00:41" (overdue: the caller words it) from seconds; ticks every second. */

@@ -1,157 +1,33 @@
-// Shapes of the API's records (see /api/v1/openapi.json). Money in *_fen, instants ISO-8601 UTC.
+// The archive's records, as the server describes them (GET /api/v1/openapi.json; see schema.ts).
+// Money in *_fen, instants ISO-8601 UTC.
+import type { AlertTask } from './alerts';
+import type { Order } from './orders';
+import type { Extend, NotNull, Refine, Schemas as S, Sent } from './schema';
 
-export interface Page<T> {
-  items: T[];
-  next_cursor: string | null;
-  total: number;
-}
+export type { Page } from './schema';
 
-export interface Stamped {
-  id: number;
-  version: number;
-  created_at: string;
-  updated_at: string;
-}
+export type User = Sent<S['User']>;
 
-export interface User extends Stamped {
-  username: string;
-  display_name: string;
-  role: string;
-  team_id: number | null;
-  team_name?: string | null;
-  senior: boolean;
-  phone: string | null;
-  email: string | null;
-  customer_id: number | null;
-  merchant_id: number | null;
-  active: boolean;
-  password_changed_at?: string | null;
-}
+/** GET /auth/me and the login's user: the user (password_changed_at left out) with what it may do. */
+export type SessionUser = Extend<Sent<S['User'], 'password_changed_at'>, { permissions: string[] }>;
 
-export interface SessionUser {
-  id: number;
-  username: string;
-  display_name: string;
-  role: string;
-  team_id: number | null;
-  senior: boolean;
-  permissions: string[];
-}
+export type LoginResult = Refine<Sent<S['LoginResult']>, { user: SessionUser }>;
 
-export interface LoginResult {
-  token: string;
-  expires_at: string;
-  user: SessionUser;
-}
-
-export interface Competitor {
+/** An operator also serving a customer (the schema says only "object"). */
+export type Competitor = {
   operator?: string;
   services?: string;
   bundle_end_date?: string;
-}
+};
 
-export interface Customer extends Stamped {
-  kind: 'group' | 'individual';
-  name: string;
-  short_name: string | null;
-  credit_code: string | null;
-  industry: string | null;
-  org_type: string | null;
-  province_code: string | null;
-  city_code: string | null;
-  district_code: string | null;
-  city_name?: string | null;
-  district_name?: string | null;
-  address: string | null;
-  employees: number | null;
-  parent_id: number | null;
-  status: string;
-  competitors: Competitor[] | null;
-  brand: string | null;
-  package: string | null;
-  sensitivity: string | null;
-  phone: string | null;
-  id_number: string | null;
-  account_manager_id: number | null;
-  phone_manager_id: number | null;
-  account_manager_name?: string | null;
-  phone_manager_name?: string | null;
-  note: string | null;
-}
+export type Customer = Refine<NotNull<Sent<S['Customer']>, 'kind' | 'status'>, { competitors: Competitor[] | null }>;
+export type Member = Sent<S['Member']>;
+export type KeyPerson = Refine<NotNull<Sent<S['KeyPerson']>, 'attitude' | 'relationship'>, { owner_name: string | null }>;
+export type Contract = Sent<S['Contract']>;
+export type Contact = NotNull<Sent<S['Contact']>, 'outcome'>;
+export type Need = Sent<S['Need']>;
 
-export interface Member extends Stamped {
-  customer_id: number;
-  number: string;
-  kind: string;
-  name: string | null;
-  id_number: string | null;
-  package: string | null;
-  join_date: string;
-  status: string;
-  grade: string;
-  monthly_spend_fen: number;
-}
-
-export interface KeyPerson extends Stamped {
-  customer_id: number;
-  name: string;
-  title: string | null;
-  department: string | null;
-  level: string;
-  reports_to_id: number | null;
-  attitude: string;
-  relationship: number;
-  birthday: string | null;
-  hobbies: string | null;
-  phone: string | null;
-  email: string | null;
-  senior: boolean;
-  owner_id: number | null;
-  owner_name?: string | null;
-  last_contact_at: string | null;
-  note: string | null;
-}
-
-export interface Contract extends Stamped {
-  customer_id: number;
-  contract_no: string;
-  title: string;
-  kind: string | null;
-  start_date: string;
-  end_date: string;
-  amount_fen: number;
-  min_spend_fen: number;
-  status: string;
-  note: string | null;
-}
-
-export interface Contact extends Stamped {
-  customer_id: number;
-  customer_name?: string;
-  key_person_id: number | null;
-  key_person_name?: string | null;
-  user_id: number | null;
-  user_name?: string | null;
-  channel: string;
-  occurred_at: string;
-  subject: string;
-  summary: string | null;
-  outcome: string;
-  next_step: string | null;
-  next_step_date: string | null;
-}
-
-export interface Need extends Stamped {
-  customer_id: number;
-  kind: string;
-  category: string;
-  title: string;
-  description: string | null;
-  status: string;
-  linked_offers: string | null;
-  created_by: number | null;
-}
-
+/** One of the customer's managers in the overview's team. */
 export interface UserBrief {
   id: number;
   display_name: string;
@@ -162,115 +38,64 @@ export interface UserBrief {
   senior: boolean;
 }
 
-export interface Assignment {
-  id: number;
-  role: string;
-  user_id: number;
-  user_name: string;
-  started_at: string;
-  ended_at: string | null;
-  reason: string;
-  assigned_by_name: string | null;
-}
+export type Assignment = Extend<Sent<S['Assignment']>, { assigned_by_name: string | null }>;
 
-export interface HandoverItem {
-  id: number;
-  kind: string;
-  label: string;
-  ref_id: number | null;
-  done: boolean;
-  note?: string | null;
-}
+export type HandoverItem = Extend<Sent<S['Handover']>['items'][number], { note: string | null; done_at: string | null }>;
 
-export interface Handover {
-  id: number;
-  customer_id: number;
-  role: string;
-  status: 'open' | 'completed' | 'cancelled';
-  from_user_id: number | null;
-  to_user_id: number;
-  from_user_name?: string | null;
-  to_user_name?: string | null;
-  reason: string;
-  items: HandoverItem[];
-  ready: boolean;
-  [extra: string]: unknown;
-}
+/** A handover with its checklist (one handover; the list leaves items and ready out). */
+export type Handover = Extend<Refine<Sent<S['Handover']>, { items: HandoverItem[] }>, {
+  version: number;
+  customer_name: string;
+  from_user_name: string | null;
+  to_user_name: string | null;
+  items_done: number;
+  created_at: string;
+  completed_at: string | null;
+}>;
+/** GET /handovers: the handovers without their checklists. */
+export type HandoverSummary = Omit<Handover, 'items' | 'ready' | 'items_done'>;
 
-/** Sections filled by later areas; rendered generically until they have their own views. */
-export type AreaRecord = Record<string, unknown>;
-
-export interface Overview {
+export type Overview = Refine<Sent<S['CustomerOverview']>, {
   customer: Customer;
+  key_persons: KeyPerson[];
+  contacts: Contact[];
   parent: { id: number; name: string } | null;
   children: { id: number; name: string; status: string }[];
-  members: { items: Member[]; total: number; by_status: Record<string, number>; monthly_spend_fen: number };
-  key_persons: KeyPerson[];
-  contracts: Contract[];
-  contacts: Contact[];
-  needs: Need[];
+  members: Refine<Sent<S['CustomerOverview']>['members'], { by_status: Record<string, number> }>;
   team: { account_manager: UserBrief | null; phone_manager: UserBrief | null; assignments: Assignment[] };
   open_handover: Handover | null;
-  value: AreaRecord | null;
-  risk_zone: string | AreaRecord | null;
-  alerts: AreaRecord[];
-  work_orders: AreaRecord[];
-  orders: AreaRecord[];
-}
+  alerts: AlertTask[];
+  /** The schema says an array of objects; the server sends the customer's orders, open ones first. */
+  orders: { items: Order[]; total: number; open: number };
+}>;
 
-export interface HierarchyNode {
-  id: number;
-  name: string;
-  status: string;
-  kind: string;
-  member_count: number;
-  current: boolean;
-  children: HierarchyNode[];
-}
+export type HierarchyNode = Extend<Refine<Sent<S['HierarchyNode']>, { children: HierarchyNode[] }>, { kind: string }>;
+export type Hierarchy = Refine<Sent<S['Hierarchy']>, { root: HierarchyNode }>;
 
-export interface Workbench {
-  today: string;
-  customers_by_status: Record<string, number>;
-  customers_by_org_type: Record<string, number>;
-  customers_by_kind: Record<string, number>;
-  customers_by_city: Record<string, number>;
-  customers_by_industry?: Record<string, number>;
+type Counts = Record<string, number>;
+
+export type Workbench = Extend<Refine<Sent<S['Workbench']>, {
+  customers_by_status: Counts;
+  customers_by_org_type: Counts;
+  customers_by_kind: Counts;
+  customers_by_city: Counts;
+  customers_by_industry: Counts;
   /** Value tier of the latest computed month (value_month); "unknown" = no value that month. */
-  customers_by_tier?: Record<string, number>;
-  value_month?: string | null;
-  recent_contacts: Contact[];
+  customers_by_tier: Counts;
   upcoming_birthdays: { key_person_id: number; name: string; customer_id: number; customer_name: string; birthday: string; title: string; days_until: number }[];
   expiring_contracts: { contract_id: number; customer_id: number; customer_name: string; title: string; end_date: string; days_left: number }[];
   next_steps_due: { contact_id: number; customer_id: number; customer_name: string; next_step: string; next_step_date: string; overdue: boolean }[];
-  open_handovers: number;
-}
+}>, { today: string }>;
 
+/** A province, city or district, with the ones below it (GET /regions). */
 export interface Region {
   code: string;
   name: string;
   level: string;
   children: Region[];
 }
+export type RegionTree = Refine<Sent<S['RegionTree']>, { items: Region[] }>;
 
-export interface Team extends Stamped {
-  name: string;
-  region_code: string | null;
-  region_name?: string | null;
-  supervisor_id: number | null;
-  supervisor_name?: string | null;
-  parent_id: number | null;
-  member_count?: number;
-}
+export type Team = Sent<S['Team']>;
 
-export interface AuditEntry {
-  id: number;
-  at: string;
-  user_id: number | null;
-  username: string;
-  action: string;
-  entity: string;
-  entity_id: number;
-  before: Record<string, unknown> | null;
-  after: Record<string, unknown> | null;
-  request_id: string;
-}
+export type AuditEntry = Sent<S['AuditEntry']>;

@@ -1,7 +1,7 @@
 // Usage imports, value, grading, lifecycle and the value analysis (SPEC §2): the API's "usage"
 // and "analysis" tags. Money in *_fen; months as YYYY-MM.
 import { api, uploadFile, withQuery, type Query } from './client';
-import type { Page } from './types';
+import type { Extend, Page, Refine, Schemas as S, Sent } from './schema';
 
 export type Tier = 'gold' | 'silver' | 'bronze' | 'do_not_serve';
 export type Risk = 'low' | 'medium' | 'high';
@@ -13,36 +13,19 @@ export const GRADES = ['important', 'extra_large', 'ordinary', 'small', 'individ
 export const SERVICES = ['voice', 'data', 'sms', 'other'] as const;
 export type Service = (typeof SERVICES)[number];
 
-export interface ImportIssue {
-  line: number;
-  column: string;
-  reason: string;
-}
-
-export interface UsageImport {
-  id: number;
-  file_name: string;
+export type UsageImport = Extend<Refine<Sent<S['UsageImport']>, { progress: { done: number; total: number } }>, {
   size_bytes: number;
-  status: 'queued' | 'running' | 'succeeded' | 'failed';
-  phase: string | null;
-  progress: { done: number; total: number };
   allow_unknown_numbers: boolean;
-  encoding: string | null;
-  kind: string | null;
-  rows_total: number;
-  rows_imported: number;
-  rows_bad: number;
-  rows_skipped: number;
-  issue_count: number;
-  issues: ImportIssue[];
-  periods: string[];
   columns_ignored: string[];
-  message: string | null;
   created_by: number | null;
   created_at: string | null;
   started_at: string | null;
   finished_at: string | null;
-}
+}>;
+export type ImportIssue = UsageImport['issues'][number];
+
+// The usage periods, a customer's value and usage and the value analysis: their schemas are
+// objects without properties (or lists of them), so their rows are written out here.
 
 export interface UsagePeriod {
   period: string;
@@ -53,13 +36,10 @@ export interface UsagePeriod {
   imported_at: string;
   computed_at: string | null;
 }
+export type UsagePeriods = Refine<Sent<S['UsagePeriods']>, { months: UsagePeriod[]; days: UsagePeriod[] }>;
 
-export interface ValueConfigDoc {
-  config: Record<string, unknown>;
-  defaults: Record<string, unknown>;
-  version: number;
-  updated_at: string | null;
-}
+export type ValueConfigDoc = Extend<Sent<S['ValueConfig']>, { updated_at: string | null }>;
+export type ValueRun = Sent<S['ValueRun'], 'seconds'>;
 
 export interface Scores {
   revenue: number;
@@ -96,10 +76,10 @@ export interface ValueMonth {
   rank_of?: number;
 }
 
-export interface CustomerValue {
+export type CustomerValue = Refine<NonNullable<Sent<S['CustomerValue']>>, {
   latest: ValueMonth & { rank_of: number };
   history: ValueMonth[];
-}
+}>;
 
 export interface MemberUsageRow {
   member_id: number;
@@ -117,18 +97,14 @@ export interface MemberUsageRow {
   [field: string]: unknown;
 }
 
-export interface CustomerUsage {
-  value: CustomerValue | null;
-  month: string | null;
-  members: MemberUsageRow[];
-}
+export type CustomerUsage = Refine<Sent<S['CustomerUsage']>, { value: CustomerValue | null; members: MemberUsageRow[] }>;
 
-export interface MemberUsage {
-  member_id: number;
-  customer_id: number;
-  months?: (Omit<MemberUsageRow, 'member_id' | 'number' | 'name' | 'stage' | 'key_member'>)[];
+type MemberMonth = Omit<MemberUsageRow, 'member_id' | 'number' | 'name' | 'stage' | 'key_member'>;
+/** A member's months (and days, when asked for them). */
+export type MemberUsage = Extend<Refine<Sent<S['MemberUsage'], 'days' | 'months'>, {
+  months?: MemberMonth[];
   days?: Record<string, unknown>[];
-}
+}>, { customer_id: number }>;
 
 export interface Totals {
   customers: number;
@@ -231,6 +207,7 @@ export interface Matrix {
   cells: MatrixCell[];
 }
 
+/** A row of GET /analysis/customers (schema AnalysisCustomer, an object without properties). */
 export interface RankedCustomer {
   customer_id: number;
   name: string;
@@ -251,7 +228,7 @@ export interface RankedCustomer {
 }
 
 export const valueApi = {
-  periods: () => api.get<{ months: UsagePeriod[]; days: UsagePeriod[] }>('/usage/periods'),
+  periods: () => api.get<UsagePeriods>('/usage/periods'),
   imports: (limit = 20) => api.get<Page<UsageImport>>('/usage/imports', { limit }),
   import: (id: number) => api.get<UsageImport>(`/usage/imports/${id}`),
   upload: (file: Blob, fileName: string, allowUnknown: boolean, onProgress?: (loaded: number, total: number) => void) =>
@@ -260,7 +237,7 @@ export const valueApi = {
       file, 'text/csv', onProgress),
   config: () => api.get<ValueConfigDoc>('/value/config'),
   saveConfig: (config: Record<string, unknown>, version: number) => api.put<ValueConfigDoc>('/value/config', { config, version }),
-  run: (range: { from?: string; to?: string } = {}) => api.post<{ months: string[]; seconds?: number }>('/value/runs', range),
+  run: (range: { from?: string; to?: string } = {}) => api.post<ValueRun>('/value/runs', range),
   customerValue: (id: number, months = 12) => api.get<CustomerValue | null>(`/customers/${id}/value`, { months }),
   customerUsage: (id: number, months = 1) => api.get<CustomerUsage>(`/customers/${id}/usage`, { months }),
   memberUsage: (id: number, months = 24) => api.get<MemberUsage>(`/members/${id}/usage`, { months }),

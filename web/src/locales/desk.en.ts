@@ -30,6 +30,7 @@ const deskEn = {
   breached: 'Breached',
   escalated: 'Escalated to {name} (level {level})',
   nobody: 'Unassigned',
+  system: 'System',
   shortcuts: 'Keys: Alt+1 fault · Alt+2 complaint · Alt+3 consultation · Alt+4 request · Enter submits',
   myOnly: 'Mine only',
   openOrders: 'Open work orders',

@@ -30,6 +30,7 @@ const deskZh = {
   breached: '超时',
   escalated: '已升级至 {name}（第 {level} 级）',
   nobody: '未分配',
+  system: '系统',
   shortcuts: '快捷键：Alt+1 故障 · Alt+2 投诉 · Alt+3 咨询 · Alt+4 业务办理 · 回车提交',
   myOnly: '只看我的',
   openOrders: '未结工单',

@@ -715,7 +715,7 @@ const en: MessageSchema = {
       keyTag: 'Key',
       bill: 'Bill',
       mou: 'Minutes',
-      dataMb: 'Data (MB)',
+      dataMb: 'Data',
       sms: 'SMS',
       hint: 'Click a member for their last 24 months',
       months24: 'Usage, last 24 months',

@@ -715,7 +715,7 @@ const zhCN = {
       keyTag: '关键',
       bill: '账单',
       mou: '主叫分钟',
-      dataMb: '流量（MB）',
+      dataMb: '流量',
       sms: '短信',
       hint: '点击成员查看近 24 个月用量',
       months24: '近 24 个月用量',

@@ -89,3 +89,67 @@ describe('percentages and short money', () => {
     expect(formatMoneyCompact(-50000, 'en')).toBe('-¥500');
   });
 });
+
+describe('quantities with their unit', () => {
+  it('shows data from megabytes as MB, GB or TB', async () => {
+    const { formatDataMb } = await import('./format');
+    expect(formatDataMb(850, 'zh-CN')).toBe('850 MB');
+    expect(formatDataMb(1536, 'en')).toBe('1.5 GB');
+    expect(formatDataMb(1032940, 'en')).toBe('1,009 GB');
+    expect(formatDataMb(82532400, 'zh-CN')).toBe('78.7 TB');
+    expect(formatDataMb(null, 'en')).toBe('—');
+  });
+  it('says minutes, SMS, days, months and hours per locale', async () => {
+    const { formatMinutes, formatSms, formatDays, formatMonths, formatHours } = await import('./format');
+    expect(formatMinutes(130796, 'zh-CN')).toBe('130,796分钟');
+    expect(formatMinutes(130796, 'en')).toBe('130,796 min');
+    expect(formatSms(203995, 'zh-CN')).toBe('203,995 条');
+    expect(formatSms(203995, 'en')).toBe('203,995 SMS');
+    expect(formatDays(1, 'en')).toBe('1 day');
+    expect(formatDays(12, 'zh-CN')).toBe('12天');
+    expect(formatMonths(3, 'en')).toBe('3 months');
+    expect(formatMonths(3, 'zh-CN')).toBe('3个月');
+    expect(formatHours(602.12, 'zh-CN')).toBe('602.1小时');
+    expect(formatHours(602.12, 'en')).toBe('602.1h');
+  });
+  it('never writes scientific notation, however large or small', async () => {
+    const { formatNumber, formatDataMb, formatAxisNumber } = await import('./format');
+    for (const n of [8.25324e7, 1e21, 3.2e-7, -4.5e12]) {
+      for (const l of ['zh-CN', 'en'] as const) {
+        expect(formatNumber(n, l, 4)).not.toMatch(/\d\.\d+e[+-]?\d+/i);
+        expect(formatDataMb(n, l)).not.toMatch(/\d\.\d+e[+-]?\d+/i);
+        expect(formatAxisNumber(n, l)).not.toMatch(/\d\.\d+e[+-]?\d+/i);
+      }
+    }
+  });
+  it('shows fixed decimals', async () => {
+    const { formatFixed } = await import('./format');
+    expect(formatFixed(0.95, 'en', 4)).toBe('0.9500');
+    expect(formatFixed(null, 'en', 4)).toBe('—');
+  });
+});
+
+describe('chart axis ticks', () => {
+  // ECharts' ticks are nice steps (1, 2, 2.5, 5 × 10ⁿ); every step of every size must read differently.
+  const steps = [0.0001, 0.0002, 0.00025, 0.0005, 0.001, 0.002, 0.0025, 0.005, 0.01, 0.02, 0.025, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10, 20, 25, 50, 100, 1000, 2500, 12500, 1e6];
+  const ticks = (step: number, from = 0) => Array.from({ length: 6 }, (_, i) => Number(((from + i) * step).toPrecision(12)));
+  const distinct = (labels: string[]) => labels.every((l, i) => i === 0 || l !== labels[i - 1]);
+  it('ratio ticks keep the decimals they need (0.5%, 1%, 1.5%, not 1% 1% 2%)', async () => {
+    const { formatAxisRatio } = await import('./format');
+    expect(ticks(0.005).map((v) => formatAxisRatio(v, 'zh-CN'))).toEqual(['0%', '0.5%', '1%', '1.5%', '2%', '2.5%']);
+    for (const s of steps.filter((x) => x <= 1)) for (const l of ['zh-CN', 'en'] as const) {
+      expect(distinct(ticks(s).map((v) => formatAxisRatio(v, l))), `${s} ${l}`).toBe(true);
+    }
+  });
+  it('number and money ticks too, with thousands separators', async () => {
+    const { formatAxisNumber, formatMoneyAxis } = await import('./format');
+    expect(formatAxisNumber(1234567.5, 'en')).toBe('1,234,567.5');
+    expect(ticks(1250000).map((v) => formatMoneyAxis(v, 'zh-CN'))).toEqual(['¥0', '¥1.25万', '¥2.5万', '¥3.75万', '¥5万', '¥6.25万']);
+    expect(formatMoneyAxis(1250000, 'en')).toBe('¥12.5K');
+    for (const s of steps) for (const l of ['zh-CN', 'en'] as const) {
+      expect(distinct(ticks(s, 3).map((v) => formatAxisNumber(v, l))), `${s} ${l}`).toBe(true);
+      // Money axes are in fen and step at least one fen (minInterval).
+      if (s >= 1) expect(distinct(ticks(s, 7).map((v) => formatMoneyAxis(v, l))), `money ${s} ${l}`).toBe(true);
+    }
+  });
+});

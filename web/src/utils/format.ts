@@ -37,10 +37,89 @@ export function formatMoney(fen: number | null | undefined, locale: Locale): str
   return `${sign}¥${int}${dec?.value ?? '.'}${String(cents).padStart(2, '0')}`;
 }
 
-/** Grouped per locale: 12,345 (zh-CN and en both group by thousands). */
+/** Grouped per locale: 12,345 (zh-CN and en both group by thousands). Never in scientific notation. */
 export function formatNumber(n: number | null | undefined, locale: Locale, fractionDigits = 0): string {
   if (isBlank(n) || !Number.isFinite(n)) return '—';
   return numberFormat(locale, { maximumFractionDigits: fractionDigits }).format(n as number);
+}
+
+/** Exactly `digits` decimals, grouped: 0.9500 for a score read as a figure (AUC, log-loss). */
+export function formatFixed(n: number | null | undefined, locale: Locale, digits: number): string {
+  if (isBlank(n) || !Number.isFinite(n)) return '—';
+  return numberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n as number);
+}
+
+/** Without the binary noise of float arithmetic (0.07 * 100 = 7.000000000000001 → 7). */
+const clean = (n: number) => Number(n.toPrecision(12));
+
+/**
+ * A tick of a chart's value axis: grouped, with as many decimals as the tick has (up to six), so
+ * that two different ticks never read the same (0.5 / 1 / 1.5, not 1 / 1 / 2).
+ */
+export function formatAxisNumber(n: number | null | undefined, locale: Locale): string {
+  if (isBlank(n) || !Number.isFinite(n)) return '';
+  return numberFormat(locale, { maximumFractionDigits: 6 }).format(clean(n as number));
+}
+
+/** A tick of a ratio axis (0.005 → 0.5%, 0.25 → 25%), as many decimals as the tick needs. */
+export function formatAxisRatio(r: number | null | undefined, locale: Locale): string {
+  if (isBlank(r) || !Number.isFinite(r)) return '';
+  return `${formatAxisNumber(clean((r as number) * 100), locale)}%`;
+}
+
+/** A tick of a money axis: short like formatMoneyCompact, with the decimals the tick needs (¥1.25万). */
+export function formatMoneyAxis(fen: number | null | undefined, locale: Locale): string {
+  if (isBlank(fen) || !Number.isFinite(fen)) return '';
+  const yuan = clean((fen as number) / 100);
+  const body = numberFormat(locale, { notation: 'compact', maximumFractionDigits: 4 }).format(Math.abs(yuan));
+  return `${yuan < 0 ? '-' : ''}¥${body}`;
+}
+
+// Quantities with their unit. Minutes, days, months and hours come from Intl (分钟 / min); an SMS
+// count has no Intl unit.
+function unitFormat(locale: Locale, unit: string, digits: number, display: 'short' | 'long' | 'narrow' = 'short'): Intl.NumberFormat {
+  return numberFormat(locale, { style: 'unit', unit, unitDisplay: display, maximumFractionDigits: digits });
+}
+
+/** Data volume from megabytes: 850 MB, 1.5 GB, 80,598 GB, 78.7 TB (1 GB = 1,024 MB, as on a bill). */
+export function formatDataMb(mb: number | null | undefined, locale: Locale): string {
+  if (isBlank(mb) || !Number.isFinite(mb)) return '—';
+  const v = mb as number;
+  const abs = Math.abs(v);
+  const digits = (x: number) => (Math.abs(x) < 10 ? 2 : Math.abs(x) < 100 ? 1 : 0);
+  if (abs < 1024) return unitFormat(locale, 'megabyte', abs < 10 ? 1 : 0).format(v);
+  if (abs < 1024 * 1024) return unitFormat(locale, 'gigabyte', digits(v / 1024)).format(v / 1024);
+  return unitFormat(locale, 'terabyte', digits(v / 1024 / 1024)).format(v / 1024 / 1024);
+}
+
+/** Call minutes: 1,234分钟 / 1,234 min. */
+export function formatMinutes(n: number | null | undefined, locale: Locale, fractionDigits = 0): string {
+  if (isBlank(n) || !Number.isFinite(n)) return '—';
+  return unitFormat(locale, 'minute', fractionDigits).format(n as number);
+}
+
+/** A count of text messages: 1,234 条 / 1,234 SMS. */
+export function formatSms(n: number | null | undefined, locale: Locale, fractionDigits = 0): string {
+  if (isBlank(n) || !Number.isFinite(n)) return '—';
+  return `${formatNumber(n, locale, fractionDigits)} ${locale === 'en' ? 'SMS' : '条'}`;
+}
+
+/** Days: 12天 / 12 days. */
+export function formatDays(n: number | null | undefined, locale: Locale, fractionDigits = 0): string {
+  if (isBlank(n) || !Number.isFinite(n)) return '—';
+  return unitFormat(locale, 'day', fractionDigits, 'long').format(n as number);
+}
+
+/** Months: 24个月 / 24 months. */
+export function formatMonths(n: number | null | undefined, locale: Locale, fractionDigits = 0): string {
+  if (isBlank(n) || !Number.isFinite(n)) return '—';
+  return unitFormat(locale, 'month', fractionDigits, 'long').format(n as number);
+}
+
+/** Hours: 20.4小时 / 20.4h. */
+export function formatHours(n: number | null | undefined, locale: Locale, fractionDigits = 1): string {
+  if (isBlank(n) || !Number.isFinite(n)) return '—';
+  return unitFormat(locale, 'hour', fractionDigits, 'narrow').format(n as number);
 }
 
 /** An instant (ISO-8601, UTC) as a Shanghai date and time: 2026/11/24 15:30 or Nov 24, 2026, 3:30 PM. */

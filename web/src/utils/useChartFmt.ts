@@ -15,6 +15,8 @@ export function useChartFmt() {
     return {
       money: (v) => f.money(v), moneyShort: (v) => f.moneyShort(v), num: (v, d) => f.num(v, d), pct: (p, s) => f.pct(p, s),
       label: (g, v) => f.label(g, v), t: (k, p) => (p ? t(k, p) : t(k)),
+      axisNum: (v) => f.axisNum(v), moneyAxis: (v) => f.moneyAxis(v),
+      dataMb: (v) => f.dataMb(v), minutes: (v) => f.minutes(v), sms: (v) => f.sms(v),
     };
   });
 }

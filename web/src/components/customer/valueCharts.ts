@@ -13,7 +13,10 @@ export function scoreOption(s: Scores, f: Fmt): EChartsCoreOption {
     animationDuration: 300,
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v: number) => f.num(v, 1) },
     grid: { left: 4, right: 36, top: 6, bottom: 4, containLabel: true },
-    xAxis: { type: 'value', min: 0, max: (v: { max: number }) => Math.max(40, Math.ceil(v.max / 10) * 10), splitLine: { lineStyle: { color: '#eef1f4' } } },
+    xAxis: {
+      type: 'value', min: 0, max: (v: { max: number }) => Math.max(40, Math.ceil(v.max / 10) * 10), splitLine: { lineStyle: { color: '#eef1f4' } },
+      axisLabel: { formatter: (v: number) => f.axisNum(v) },
+    },
     yAxis: { type: 'category', data: names, inverse: true, axisTick: { show: false } },
     series: [{
       type: 'bar', barMaxWidth: 16, label: { show: true, position: 'right', formatter: (p: { value: number }) => f.num(p.value, 1) },
@@ -49,7 +52,7 @@ export function historyOption(history: ValueMonth[], f: Fmt): EChartsCoreOption 
     legend: { top: 0, itemWidth: 12, itemHeight: 8 },
     grid: { left: 4, right: 8, top: 26, bottom: 4, containLabel: true },
     xAxis: { type: 'category', data: history.map((h) => h.month.slice(2)), axisLabel: { fontSize: 10 } },
-    yAxis: { type: 'value', axisLabel: { formatter: (v: number) => f.moneyShort(v), fontSize: 10 }, splitLine: { lineStyle: { color: '#eef1f4' } } },
+    yAxis: { type: 'value', minInterval: 1, axisLabel: { formatter: (v: number) => f.moneyAxis(v), fontSize: 10 }, splitLine: { lineStyle: { color: '#eef1f4' } } },
     series: [
       { name: f.t('analysis.revenue'), type: 'bar', barMaxWidth: 14, itemStyle: { color: '#9fb8dd' }, data: history.map((h) => h.revenue_fen) },
       { name: f.t('analysis.measure.margin'), type: 'line', smooth: true, symbolSize: 4, itemStyle: { color: '#2f9e62' }, data: history.map((h) => h.margin_fen) },
@@ -57,7 +60,7 @@ export function historyOption(history: ValueMonth[], f: Fmt): EChartsCoreOption 
   };
 }
 
-/** A member's months: bill (yuan, left axis), minutes and data (right axis). */
+/** A member's months: bill (yuan, left axis), minutes and data MB (right axis); the tooltip shows data as MB/GB. */
 export function memberUsageOption(u: MemberUsage, f: Fmt): EChartsCoreOption {
   const months = u.months ?? [];
   const num = (v: unknown) => (typeof v === 'number' ? v : 0);
@@ -67,14 +70,14 @@ export function memberUsageOption(u: MemberUsage, f: Fmt): EChartsCoreOption {
       trigger: 'axis',
       formatter: (ps: { marker: string; seriesName: string; value: number; axisValue: string; seriesIndex: number }[]) =>
         [`<b>${ps[0]?.axisValue ?? ''}</b>`,
-          ...ps.map((p) => `${p.marker}${p.seriesName}: ${p.seriesIndex === 0 ? f.money(p.value) : f.num(p.value)}`)].join('<br/>'),
+          ...ps.map((p) => `${p.marker}${p.seriesName}: ${[f.money, f.num, f.dataMb][p.seriesIndex]?.(p.value) ?? f.num(p.value)}`)].join('<br/>'),
     },
     legend: { top: 0 },
     grid: { left: 4, right: 4, top: 28, bottom: 4, containLabel: true },
     xAxis: { type: 'category', data: months.map((m) => m.period), axisLabel: { fontSize: 10 } },
     yAxis: [
-      { type: 'value', axisLabel: { formatter: (v: number) => f.moneyShort(v), fontSize: 10 }, splitLine: { lineStyle: { color: '#eef1f4' } } },
-      { type: 'value', axisLabel: { fontSize: 10 }, splitLine: { show: false } },
+      { type: 'value', minInterval: 1, axisLabel: { formatter: (v: number) => f.moneyAxis(v), fontSize: 10 }, splitLine: { lineStyle: { color: '#eef1f4' } } },
+      { type: 'value', axisLabel: { formatter: (v: number) => f.axisNum(v), fontSize: 10 }, splitLine: { show: false } },
     ],
     series: [
       { name: f.t('value.members.bill'), type: 'bar', barMaxWidth: 14, itemStyle: { color: '#9fb8dd' }, data: months.map((m) => num(m.bill_fen)) },

@@ -7,6 +7,7 @@ import {
 const fmt: Fmt = {
   money: (v) => `¥${v / 100}`, moneyShort: (v) => `¥${v / 100}`, num: (v) => String(v), pct: (p) => (p === null ? '—' : `${p}%`),
   label: (g, v) => `${g}:${v}`, t: (k, p) => (p ? `${k} ${JSON.stringify(p)}` : k),
+  axisNum: (v) => String(v), moneyAxis: (v) => `¥${v / 100}`, dataMb: (v) => `${v} MB`, minutes: (v) => `${v} min`, sms: (v) => `${v} SMS`,
 };
 
 // Ten customers holding 50, 20, 10, 5, 5, 4, 3, 2, 1, 0 (of 100).

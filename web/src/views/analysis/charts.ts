@@ -13,6 +13,14 @@ export interface Fmt {
   /** An enum value in words (tier, risk, stage, service …). */
   label: (group: string, value: string) => string;
   t: (key: string, params?: Record<string, unknown>) => string;
+  /** Ticks of value axes: as many decimals as the tick has, so no two ticks read the same. */
+  axisNum: (n: number) => string;
+  /** Ticks of a money axis (fen), short: ¥1.25万 / ¥12.5K. */
+  moneyAxis: (fen: number) => string;
+  /** Quantities with their unit: data from MB (MB/GB/TB), call minutes, SMS count. */
+  dataMb: (mb: number) => string;
+  minutes: (n: number) => string;
+  sms: (n: number) => string;
 }
 
 export const TIER_COLORS: Record<string, string> = { gold: '#d4a017', silver: '#8e9aa8', bronze: '#b8733d', do_not_serve: '#d9534f' };
@@ -93,9 +101,9 @@ export function paretoOption(p: Pareto, f: Fmt): EChartsCoreOption {
     grid: { left: 8, right: 24, top: 16, bottom: 26, containLabel: true },
     xAxis: {
       type: 'value', min: 0, max: 100, name: f.t('analysis.pareto.xAxis'), nameLocation: 'middle', nameGap: 26,
-      nameTextStyle: { color: '#6b7785', fontSize: 11 }, axisLabel: { formatter: '{value}%' },
+      nameTextStyle: { color: '#6b7785', fontSize: 11 }, axisLabel: { formatter: (v: number) => `${f.axisNum(v)}%` },
     },
-    yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
+    yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: (v: number) => `${f.axisNum(v)}%` } },
     series: [
       {
         name, type: 'line', showSymbol: false, smooth: false, lineStyle: { width: 2, color: '#1f5fbf' },
@@ -152,12 +160,13 @@ export function tierOption(byTier: Record<string, Breakdown>, f: Fmt): EChartsCo
     grid: { left: 8, right: 8, top: 30, bottom: 4, containLabel: true },
     xAxis: { type: 'category', data: names, axisLabel: { interval: 0, fontSize: 11, width: 56, overflow: 'break', lineHeight: 13 } },
     yAxis: [
-      { type: 'value', minInterval: 1, splitLine: { lineStyle: { color: '#eef1f4' } } },
-      { type: 'value', axisLabel: { formatter: (v: number) => f.moneyShort(v) }, splitLine: { show: false } },
+      { type: 'value', minInterval: 1, axisLabel: { formatter: (v: number) => f.axisNum(v) }, splitLine: { lineStyle: { color: '#eef1f4' } } },
+      { type: 'value', minInterval: 1, axisLabel: { formatter: (v: number) => f.moneyAxis(v) }, splitLine: { show: false } },
     ],
     series: [
       {
-        name: f.t('analysis.customers'), type: 'bar', barMaxWidth: 26, label: { show: true, position: 'top' },
+        name: f.t('analysis.customers'), type: 'bar', barMaxWidth: 26,
+        label: { show: true, position: 'top', formatter: (p: { value: number }) => f.num(p.value) },
         data: rows.map((r) => ({ value: r.customers, key: r.tier, itemStyle: { color: TIER_COLORS[r.tier] } })),
       },
       {
@@ -169,17 +178,20 @@ export function tierOption(byTier: Record<string, Breakdown>, f: Fmt): EChartsCo
   };
 }
 
+/** What ECharts gives a pie's label and tooltip formatters. */
+interface PieParams { name: string; value: number; percent: number }
+
 export function stageOption(byStage: Record<string, Breakdown>, f: Fmt): EChartsCoreOption {
   const data = STAGES.map((s) => ({
     name: f.label('stage', s), value: byStage[s]?.customers ?? 0, key: s, itemStyle: { color: STAGE_COLORS[s] },
   })).filter((d) => d.value > 0);
   return {
     animationDuration: 400,
-    tooltip: { trigger: 'item', formatter: '{b}: {c} ({d}%)' },
+    tooltip: { trigger: 'item', formatter: (p: PieParams) => `${p.name}: ${f.num(p.value)} (${f.pct(p.percent)})` },
     legend: { bottom: 0, itemWidth: 10, itemHeight: 8, itemGap: 8, textStyle: { fontSize: 11 } },
     series: [{
       type: 'pie', radius: ['34%', '56%'], center: ['50%', '42%'], minShowLabelAngle: 8,
-      label: { formatter: '{b}\n{c}', fontSize: 11, overflow: 'none' }, labelLine: { length: 8, length2: 6 }, data,
+      label: { formatter: (p: PieParams) => `${p.name}\n${f.num(p.value)}`, fontSize: 11, overflow: 'none' }, labelLine: { length: 8, length2: 6 }, data,
     }],
   };
 }
@@ -204,8 +216,8 @@ export function trendOption(items: TrendItem[], f: Fmt): EChartsCoreOption {
     grid: { left: 8, right: 8, top: 32, bottom: 4, containLabel: true },
     xAxis: { type: 'category', data: months, axisLabel: { fontSize: 11 } },
     yAxis: [
-      { type: 'value', axisLabel: { formatter: (v: number) => f.moneyShort(v) }, splitLine: { lineStyle: { color: '#eef1f4' } } },
-      { type: 'value', minInterval: 1, splitLine: { show: false } },
+      { type: 'value', minInterval: 1, axisLabel: { formatter: (v: number) => f.moneyAxis(v) }, splitLine: { lineStyle: { color: '#eef1f4' } } },
+      { type: 'value', minInterval: 1, axisLabel: { formatter: (v: number) => f.axisNum(v) }, splitLine: { show: false } },
     ],
     series: [
       ...SERVICES.map((s) => ({
@@ -256,7 +268,7 @@ export function compareOption(items: CompareItem[], f: Fmt, labelOf: (i: Compare
     },
     legend: { top: 0 },
     grid: { left: 8, right: 16, top: 28, bottom: 4, containLabel: true },
-    xAxis: { type: 'value', axisLabel: { formatter: (v: number) => f.moneyShort(v) } },
+    xAxis: { type: 'value', minInterval: 1, axisLabel: { formatter: (v: number) => f.moneyAxis(v) } },
     yAxis: { type: 'category', data: names, axisLabel: { width: 110, overflow: 'truncate', interval: 0, fontSize: 11 } },
     series: series.map((s) => ({
       name: s.name, type: 'bar', barMaxWidth: 10, barGap: '10%', itemStyle: { color: s.color },
