@@ -31,11 +31,10 @@ function menuPages() {
   const src = readFileSync(path.join(ROOT, 'web/src/router/pages.ts'), 'utf8');
   const body = src.slice(src.indexOf('export const pages'));
   const out = [];
-  // Each entry is an object literal `{ name: '…', path: '…', … }`; the menu ones have `menu: {`.
-  for (const block of body.split(/\n\s*\{\s*\n/).slice(1)) {
-    const name = /name:\s*'([^']+)'/.exec(block)?.[1];
-    const p = /path:\s*'([^']+)'/.exec(block)?.[1];
-    if (name && p && /\bmenu:\s*\{/.test(block)) out.push({ name, path: p });
+  // One row per page: `page('name', '/path', 'title', perm, view, [Icon, order, 'group'?])`; the
+  // pages of the side menu end with that [icon, order, group] entry.
+  for (const m of body.matchAll(/page\(\s*'([^']+)',\s*'([^']+)',[^\n]*\[\s*\w+,\s*\d+(?:,\s*'\w+')?\s*\]\s*\),?\s*$/gm)) {
+    out.push({ name: m[1], path: m[2] });
   }
   return out;
 }

@@ -198,6 +198,54 @@ struct OrderFlow {
   }
 
   static Status nothing(const StepInput&, StepChange&) { return {}; }
+
+  // Moves the order to the step the action leads to: its target and owner, the satisfaction
+  // callback when it goes into service, the step history; a version changed in between is a 409.
+  static Status move(OrderService& svc, const StepInput& x, StepChange& ch, int64_t version,
+                     const std::optional<std::string>& note) {
+    auto to = domain::next_state(x.r.text(sql::kState), x.action, ch.needs_approval);
+    if (!to)
+      return Error::conflict("a " + x.r.text(sql::kState) + " order cannot " + x.action, "action");
+    bool final = domain::is_final_state(*to);
+    KAM_TRY(steps_cfg, svc.load_steps(x.c));
+    int64_t target = steps_cfg.target_seconds(*to);
+    db::Value due = !final && target ? db::Value(x.now + target) : db::Value(nullptr);
+    db::Value step_owner_v =
+        final || !ch.step_owner ? db::Value(nullptr) : db::Value(*ch.step_owner);
+
+    // Completing an order schedules the satisfaction callback in the same transaction.
+    if (*to == "in_service" && svc.on_completed_) {
+      KAM_TRY(survey, svc.on_completed_(x.c, x.r.i64(sql::kCustomerId), "order", x.id,
+                                        x.now + steps_cfg.survey_delay_days * 86400));
+      ch.sets += ", survey_id = ?";
+      ch.params.push_back(survey);
+      ch.event["survey_id"] = survey;
+    }
+
+    db::Params p = {*to, step_owner_v, x.now, due};
+    p.insert(p.end(), ch.params.begin(), ch.params.end());
+    p.push_back(x.now);
+    p.push_back(x.id);
+    p.push_back(version);
+    KAM_TRY(n, x.c.exec("UPDATE orders SET state = ?, step_owner_id = ?, step_started_at = ?, "
+                        "step_due_at = ?, step_reminded_at = NULL" +
+                            ch.sets +
+                            ", updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
+                        p));
+    if (n != 1) return in::conflict_version(version + 1).error();
+    KAM_CHECK(x.c.exec(
+        "UPDATE order_steps SET left_at = ?, action = ?, actor_id = ?, note = ? WHERE order_id = ? "
+        "AND left_at IS NULL",
+        {x.now, x.action, in::user_value(x.a), note ? db::Value(*note) : in::opt_value(x.reason),
+         x.id}));
+    if (!final) {
+      KAM_CHECK(
+          x.c.exec("INSERT INTO order_steps(order_id, step, owner_id, entered_at, due_at) "
+                   "VALUES (?, ?, ?, ?, ?)",
+                   {x.id, *to, step_owner_v, x.now, due}));
+    }
+    return {};
+  }
 };
 
 const std::map<std::string, OrderFlow::Handler>& OrderFlow::handlers() {
@@ -265,44 +313,8 @@ Result<json> OrderService::transition(const Actor& a, int64_t id, const std::str
   ch.event = {{"action", action}};
   KAM_CHECK(handler->second({*this, c, a, r, body, id, now, limits, reason, action}, ch));
 
-  auto to = domain::next_state(from, action, ch.needs_approval);
-  if (!to) return Error::conflict("a " + from + " order cannot " + action, "action");
-  bool final = domain::is_final_state(*to);
-  KAM_TRY(steps_cfg, load_steps(c));
-  int64_t target = steps_cfg.target_seconds(*to);
-  db::Value due = !final && target ? db::Value(now + target) : db::Value(nullptr);
-  db::Value step_owner_v = final || !ch.step_owner ? db::Value(nullptr) : db::Value(*ch.step_owner);
-
-  // Completing an order schedules the satisfaction callback in the same transaction.
-  if (*to == "in_service" && on_completed_) {
-    KAM_TRY(survey, on_completed_(c, r.i64(sql::kCustomerId), "order", id,
-                                  now + steps_cfg.survey_delay_days * 86400));
-    ch.sets += ", survey_id = ?";
-    ch.params.push_back(survey);
-    ch.event["survey_id"] = survey;
-  }
-
-  db::Params p = {*to, step_owner_v, now, due};
-  p.insert(p.end(), ch.params.begin(), ch.params.end());
-  p.push_back(now);
-  p.push_back(id);
-  p.push_back(version);
-  KAM_TRY(n, c.exec("UPDATE orders SET state = ?, step_owner_id = ?, step_started_at = ?, "
-                    "step_due_at = ?, step_reminded_at = NULL" +
-                        ch.sets +
-                        ", updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
-                    p));
-  if (n != 1) return in::conflict_version(version + 1).error();
-  KAM_CHECK(c.exec(
-      "UPDATE order_steps SET left_at = ?, action = ?, actor_id = ?, note = ? WHERE order_id = ? "
-      "AND left_at IS NULL",
-      {now, action, in::user_value(a), note ? db::Value(*note) : in::opt_value(reason), id}));
-  if (!final) {
-    KAM_CHECK(
-        c.exec("INSERT INTO order_steps(order_id, step, owner_id, entered_at, due_at) "
-               "VALUES (?, ?, ?, ?, ?)",
-               {id, *to, step_owner_v, now, due}));
-  }
+  KAM_CHECK(OrderFlow::move(*this, {*this, c, a, r, body, id, now, limits, reason, action}, ch,
+                            version, note));
   KAM_TRY(r2, load_row(c, Actor::system(), id));
   json after = order_json(*r2, now);
   after["event"] = ch.event;

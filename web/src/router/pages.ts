@@ -39,144 +39,56 @@ export const MENU_GROUPS: Record<string, { label: string; icon: Component; order
   desk: { label: 'desk.menu', icon: Service, order: 35 },
 };
 
+/**
+ * One row of the table: the page's name, path, title (also its menu label), permission (null: any
+ * signed-in user), view, and, for a page in the side menu, its icon, order and group.
+ */
+function page(
+  name: string, path: string, title: string, perm: string | null, component: PageDef['component'],
+  menu?: [icon: Component, order: number, group?: string],
+): PageDef {
+  const def: PageDef = { name, path, title, component };
+  if (perm) def.perm = perm;
+  if (menu) {
+    const [icon, order, group] = menu;
+    def.menu = group ? { label: title, icon, order, group } : { label: title, icon, order };
+  }
+  return def;
+}
+
 export const pages: PageDef[] = [
   // 服务与投诉 (SPEC §4): hotline, team queue, work orders, callbacks, satisfaction, knowledge base.
-  {
-    name: 'desk-hotline', path: '/service/hotline', title: 'desk.hotline', perm: 'workorder.create',
-    component: () => import('@/views/service/HotlineView.vue'),
-    menu: { label: 'desk.hotline', icon: Headset, order: 10, group: 'desk' },
-  },
-  {
-    name: 'desk-queue', path: '/service/queue', title: 'desk.queue', perm: 'workorder.work',
-    component: () => import('@/views/service/QueueView.vue'),
-    menu: { label: 'desk.queue', icon: List, order: 20, group: 'desk' },
-  },
-  {
-    name: 'desk-work-order', path: '/service/work-orders/:id(\\d+)', title: 'desk.workOrder', perm: 'workorder.create',
-    component: () => import('@/views/service/WorkOrderView.vue'),
-  },
-  {
-    name: 'desk-surveys', path: '/service/surveys', title: 'desk.surveys', perm: 'survey.work',
-    component: () => import('@/views/service/SurveysView.vue'),
-    menu: { label: 'desk.surveys', icon: Star, order: 30, group: 'desk' },
-  },
-  {
-    name: 'desk-satisfaction', path: '/service/satisfaction', title: 'desk.satisfaction', perm: 'satisfaction.read',
-    component: () => import('@/views/service/SatisfactionView.vue'),
-    menu: { label: 'desk.satisfaction', icon: DataAnalysis, order: 40, group: 'desk' },
-  },
-  {
-    name: 'desk-knowledge', path: '/service/knowledge', title: 'desk.knowledge',
-    component: () => import('@/views/service/KnowledgeView.vue'),
-    menu: { label: 'desk.knowledge', icon: Reading, order: 50, group: 'desk' },
-  },
-  {
-    name: 'workbench', path: '/workbench', title: 'menu.workbench', perm: 'archive.read',
-    component: () => import('@/views/workbench/WorkbenchView.vue'),
-    menu: { label: 'menu.workbench', icon: DataBoard, order: 10 },
-  },
-  {
-    name: 'customers', path: '/customers', title: 'menu.customers', perm: 'archive.read',
-    component: () => import('@/views/customers/CustomerListView.vue'),
-    menu: { label: 'menu.customers', icon: OfficeBuilding, order: 20 },
-  },
-  {
-    name: 'customer', path: '/customers/:id(\\d+)', title: 'menu.customers', perm: 'archive.read',
-    component: () => import('@/views/customers/CustomerView.vue'),
-  },
-  {
-    name: 'analysis', path: '/analysis', title: 'menu.analysis', perm: 'analysis.read',
-    component: () => import('@/views/analysis/AnalysisView.vue'),
-    menu: { label: 'menu.analysis', icon: DataAnalysis, order: 10, group: 'value' },
-  },
-  {
-    name: 'usage-imports', path: '/usage/imports', title: 'menu.usageImport', perm: 'usage.import',
-    component: () => import('@/views/usage/UsageImportView.vue'),
-    menu: { label: 'menu.usageImport', icon: Upload, order: 20, group: 'value' },
-  },
-  {
-    // Everyone with the analysis reads the rules; value.configure edits them (checked on the page).
-    name: 'value-rules', path: '/value/rules', title: 'menu.valueRules', perm: 'analysis.read',
-    component: () => import('@/views/value/ValueRulesView.vue'),
-    menu: { label: 'menu.valueRules', icon: Operation, order: 30, group: 'value' },
-  },
-  {
-    // 流失预测: analysts, supervisors and admins (churn.manage) train and choose the model.
-    name: 'churn', path: '/churn', title: 'churn.title', perm: 'churn.manage',
-    component: () => import('@/views/churn/ChurnView.vue'),
-    menu: { label: 'churn.title', icon: DataAnalysis, order: 40, group: 'value' },
-  },
-  {
-    name: 'users', path: '/admin/users', title: 'menu.users', perm: 'users.manage',
-    component: () => import('@/views/admin/UsersView.vue'),
-    menu: { label: 'menu.users', icon: UserFilled, order: 10, group: 'admin' },
-  },
-  {
-    name: 'teams', path: '/admin/teams', title: 'menu.teams', perm: 'users.manage',
-    component: () => import('@/views/admin/TeamsView.vue'),
-    menu: { label: 'menu.teams', icon: MapLocation, order: 20, group: 'admin' },
-  },
-  {
-    name: 'audit', path: '/admin/audit', title: 'menu.audit', perm: 'audit.read',
-    component: () => import('@/views/admin/AuditView.vue'),
-    menu: { label: 'menu.audit', icon: Files, order: 30, group: 'admin' },
-  },
-  {
-    name: 'orders', path: '/orders', title: 'orders.board', perm: 'order.write',
-    component: () => import('@/views/orders/OrderBoardView.vue'),
-    menu: { label: 'orders.board', icon: Tickets, order: 10, group: 'orders' },
-  },
-  {
-    name: 'order', path: '/orders/:id(\\d+)', title: 'orders.title', perm: 'order.write',
-    component: () => import('@/views/orders/OrderView.vue'),
-  },
-  {
-    name: 'order-approvals', path: '/orders/approvals', title: 'orders.approvals', perm: 'order.approve',
-    component: () => import('@/views/orders/ApprovalInboxView.vue'),
-    menu: { label: 'orders.approvals', icon: Stamp, order: 20, group: 'orders' },
-  },
-  {
-    name: 'order-stats', path: '/orders/stats', title: 'orders.stats', perm: 'analysis.read',
-    component: () => import('@/views/orders/OrderStatsView.vue'),
-    menu: { label: 'orders.stats', icon: Timer, order: 30, group: 'orders' },
-  },
-  {
-    name: 'products', path: '/products', title: 'orders.catalogue', perm: 'archive.read',
-    component: () => import('@/views/orders/ProductCatalogueView.vue'),
-    menu: { label: 'orders.catalogue', icon: Goods, order: 40, group: 'orders' },
-  },
-  {
-    name: 'alert-tasks', path: '/alerts/tasks', title: 'warn.menu.inbox', perm: 'archive.read',
-    component: () => import('@/views/alerts/InboxView.vue'),
-    menu: { label: 'warn.menu.inbox', icon: Bell, order: 10, group: 'warn' },
-  },
-  {
-    // Everyone who sees tasks reads the rules; supervisors and admins edit them (checked on the page).
-    name: 'alert-rules', path: '/alerts/rules', title: 'warn.menu.rules', perm: 'archive.read',
-    component: () => import('@/views/alerts/RulesView.vue'),
-    menu: { label: 'warn.menu.rules', icon: SetUp, order: 20, group: 'warn' },
-  },
-  {
-    // The supervisor view: care.manage is the supervisors' and admins' permission.
-    name: 'alert-dashboard', path: '/alerts/dashboard', title: 'warn.menu.dashboard', perm: 'care.manage',
-    component: () => import('@/views/alerts/DashboardView.vue'),
-    menu: { label: 'warn.menu.dashboard', icon: Histogram, order: 30, group: 'warn' },
-  },
-  {
-    name: 'zones', path: '/alerts/zones', title: 'warn.menu.zones', perm: 'archive.read',
-    component: () => import('@/views/alerts/ZonesView.vue'),
-    menu: { label: 'warn.menu.zones', icon: PieChart, order: 40, group: 'warn' },
-  },
-  {
-    name: 'care', path: '/care', title: 'warn.menu.care', perm: 'care.work',
-    component: () => import('@/views/alerts/CareView.vue'),
-    menu: { label: 'warn.menu.care', icon: Calendar, order: 50, group: 'warn' },
-  },
-  {
-    name: 'account', path: '/account', title: 'menu.account',
-    component: () => import('@/views/auth/AccountView.vue'),
-    menu: { label: 'menu.account', icon: User, order: 100 },
-  },
+  page('desk-hotline', '/service/hotline', 'desk.hotline', 'workorder.create', () => import('@/views/service/HotlineView.vue'), [Headset, 10, 'desk']),
+  page('desk-queue', '/service/queue', 'desk.queue', 'workorder.work', () => import('@/views/service/QueueView.vue'), [List, 20, 'desk']),
+  page('desk-work-order', '/service/work-orders/:id(\\d+)', 'desk.workOrder', 'workorder.create', () => import('@/views/service/WorkOrderView.vue')),
+  page('desk-surveys', '/service/surveys', 'desk.surveys', 'survey.work', () => import('@/views/service/SurveysView.vue'), [Star, 30, 'desk']),
+  page('desk-satisfaction', '/service/satisfaction', 'desk.satisfaction', 'satisfaction.read', () => import('@/views/service/SatisfactionView.vue'), [DataAnalysis, 40, 'desk']),
+  page('desk-knowledge', '/service/knowledge', 'desk.knowledge', null, () => import('@/views/service/KnowledgeView.vue'), [Reading, 50, 'desk']),
+  page('workbench', '/workbench', 'menu.workbench', 'archive.read', () => import('@/views/workbench/WorkbenchView.vue'), [DataBoard, 10]),
+  page('customers', '/customers', 'menu.customers', 'archive.read', () => import('@/views/customers/CustomerListView.vue'), [OfficeBuilding, 20]),
+  page('customer', '/customers/:id(\\d+)', 'menu.customers', 'archive.read', () => import('@/views/customers/CustomerView.vue')),
+  page('analysis', '/analysis', 'menu.analysis', 'analysis.read', () => import('@/views/analysis/AnalysisView.vue'), [DataAnalysis, 10, 'value']),
+  page('usage-imports', '/usage/imports', 'menu.usageImport', 'usage.import', () => import('@/views/usage/UsageImportView.vue'), [Upload, 20, 'value']),
+  // Everyone with the analysis reads the rules; value.configure edits them (checked on the page).
+  page('value-rules', '/value/rules', 'menu.valueRules', 'analysis.read', () => import('@/views/value/ValueRulesView.vue'), [Operation, 30, 'value']),
+  // 流失预测: analysts, supervisors and admins (churn.manage) train and choose the model.
+  page('churn', '/churn', 'churn.title', 'churn.manage', () => import('@/views/churn/ChurnView.vue'), [DataAnalysis, 40, 'value']),
+  page('users', '/admin/users', 'menu.users', 'users.manage', () => import('@/views/admin/UsersView.vue'), [UserFilled, 10, 'admin']),
+  page('teams', '/admin/teams', 'menu.teams', 'users.manage', () => import('@/views/admin/TeamsView.vue'), [MapLocation, 20, 'admin']),
+  page('audit', '/admin/audit', 'menu.audit', 'audit.read', () => import('@/views/admin/AuditView.vue'), [Files, 30, 'admin']),
+  page('orders', '/orders', 'orders.board', 'order.write', () => import('@/views/orders/OrderBoardView.vue'), [Tickets, 10, 'orders']),
+  page('order', '/orders/:id(\\d+)', 'orders.title', 'order.write', () => import('@/views/orders/OrderView.vue')),
+  page('order-approvals', '/orders/approvals', 'orders.approvals', 'order.approve', () => import('@/views/orders/ApprovalInboxView.vue'), [Stamp, 20, 'orders']),
+  page('order-stats', '/orders/stats', 'orders.stats', 'analysis.read', () => import('@/views/orders/OrderStatsView.vue'), [Timer, 30, 'orders']),
+  page('products', '/products', 'orders.catalogue', 'archive.read', () => import('@/views/orders/ProductCatalogueView.vue'), [Goods, 40, 'orders']),
+  page('alert-tasks', '/alerts/tasks', 'warn.menu.inbox', 'archive.read', () => import('@/views/alerts/InboxView.vue'), [Bell, 10, 'warn']),
+  // Everyone who sees tasks reads the rules; supervisors and admins edit them (checked on the page).
+  page('alert-rules', '/alerts/rules', 'warn.menu.rules', 'archive.read', () => import('@/views/alerts/RulesView.vue'), [SetUp, 20, 'warn']),
+  // The supervisor view: care.manage is the supervisors' and admins' permission.
+  page('alert-dashboard', '/alerts/dashboard', 'warn.menu.dashboard', 'care.manage', () => import('@/views/alerts/DashboardView.vue'), [Histogram, 30, 'warn']),
+  page('zones', '/alerts/zones', 'warn.menu.zones', 'archive.read', () => import('@/views/alerts/ZonesView.vue'), [PieChart, 40, 'warn']),
+  page('care', '/care', 'warn.menu.care', 'care.work', () => import('@/views/alerts/CareView.vue'), [Calendar, 50, 'warn']),
+  page('account', '/account', 'menu.account', null, () => import('@/views/auth/AccountView.vue'), [User, 100]),
 ];
 
 export type Can = (perm: string) => boolean;
