@@ -5,6 +5,7 @@
 
 namespace kam::domain {
 
+// Long by design: the table of usage fields, one entry per field.
 const std::vector<UsageFieldSpec>& usage_fields() {
   constexpr int64_t kYuan = 100;
   static const std::vector<UsageFieldSpec> all = {

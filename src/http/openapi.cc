@@ -99,6 +99,7 @@ json ref(const std::string& name) {
   return {{"$ref", "#/components/schemas/" + name}};
 }
 
+// Long by design: a table of the OpenAPI schemas of this area, one entry per schema.
 json fixed_schemas() {
   json obj = {{"type", "object"}};
   json s;

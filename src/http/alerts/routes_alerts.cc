@@ -13,6 +13,8 @@ json obj() {
 
 }  // namespace
 
+// Long by design: a table of routes, one `router_.add` entry per route with its OpenAPI
+// description; nothing in it branches.
 void Api::add_alert_routes() {
   router_.add_tag("alerts", "early warning: rules, colour zones, alert tasks (SPEC §3)");
   json str = {{"type", "string"}}, integer = {{"type", "integer"}};

@@ -6,6 +6,8 @@
 
 namespace kam::http {
 
+// Long by design: a table of routes, one `router_.add` entry per route with its OpenAPI
+// description; nothing in it branches.
 void Api::add_archive_routes() {
   auto& rec = s_.records;
   auto& ar = s_.archive;

@@ -46,6 +46,8 @@ json schema_object(json properties) {
 
 }  // namespace
 
+// Long by design: a table of routes, one `router_.add` entry per route with its OpenAPI
+// description; nothing in it branches.
 void Api::add_usage_routes() {
   router_.add_tag("usage", "usage imports, value, grading and lifecycle (SPEC §2)");
   router_.add_tag("analysis", "value analysis and reports (SPEC §2)");

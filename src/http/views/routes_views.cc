@@ -6,6 +6,8 @@
 
 namespace kam::http {
 
+// Long by design: a table of routes, one `router_.add` entry per route with its OpenAPI
+// description; nothing in it branches.
 void Api::add_view_routes() {
   router_.add("GET", "/api/v1/customers/{id}/overview",
               {.summary = "The 360 view of a customer in one call",

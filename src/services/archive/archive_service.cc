@@ -123,6 +123,8 @@ Status ArchiveService::refresh_search_text(db::Connection& c, int64_t customer_i
   return {};
 }
 
+// Long by design: the rules of the entities as a table of hooks (validate, after write, filters,
+// decorate), one short lambda per rule.
 void ArchiveService::init_customer_hooks() {
   using domain::Perm;
   customer_.create_perm = Perm::kCustomerCreate;
@@ -289,6 +291,8 @@ void ArchiveService::init_customer_hooks() {
   };
 }
 
+// Long by design: the rules of the entities as a table of hooks (validate, after write, filters,
+// decorate), one short lambda per rule.
 void ArchiveService::init_child_hooks() {
   using domain::Perm;
   member_.decorate = [this](json& m) {
