@@ -47,35 +47,23 @@ int64_t end_of_day(const std::string& date) {
   return d ? (*d + 1) * 86400 - 8 * 3600 - 1 : std::numeric_limits<int64_t>::max();
 }
 
-}  // namespace
+// The people whose items are counted: the caller, or the members of the teams a supervisor
+// leads (and the supervisor), or for an admin everyone who works customers.
+struct Owners {
+  std::vector<int64_t> ids;
+  std::map<int64_t, json> people;  // {user_id, name, role}
+  std::set<int64_t> set;
+  std::string in_sql;  // "(?,?,…)"
+  db::Params params;
+};
 
-Result<json> workbench_items(Services& s, const Actor& a, const WorkItemsQuery& q) {
-  using domain::Perm;
+db::Params cat(db::Params a, const db::Params& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+Result<Owners> owners_of(db::Connection& c, const Actor& a, bool team) {
   using domain::Role;
-  if (!a.can(Perm::kArchiveRead)) return Error::forbidden("your role has no workbench");
-  if (q.scope != "me" && q.scope != "team") return Error::invalid("scope", "must be me or team");
-  if (q.limit < 1 || q.limit > 200) return Error::invalid("limit", "must be between 1 and 200");
-  bool team = q.scope == "team";
-  if (team && a.role != Role::kSupervisor && a.role != Role::kAdmin) {
-    return Error::forbidden("only supervisors and admins see a team's items");
-  }
-  int64_t now = s.clock.now();
-  std::string today = shanghai_date(now);
-  int64_t today_days = *days_from_date(today);
-
-  // Discount approvals waiting for the caller's decision: the order service decides who may
-  // decide (role, limits, scope). Read before this request takes its own connection.
-  json approvals = nullptr;
-  if (a.can(Perm::kOrderApprove)) {
-    KAM_TRY(ap, s.orders.approvals(a, "pending", false, 200, 0));
-    approvals = std::move(ap);
-  }
-
-  KAM_TRY(lease, s.db.acquire());
-  auto& c = *lease;
-
-  // Whose items: the caller, or the members of the teams a supervisor leads (and the
-  // supervisor), or for an admin everyone who works customers.
   std::string people_sql = "SELECT id, display_name, role FROM users WHERE ";
   db::Params people_params;
   if (!team) {
@@ -94,20 +82,25 @@ Result<json> workbench_items(Services& s, const Actor& a, const WorkItemsQuery& 
     }
   }
   KAM_TRY(people_rows, c.query(people_sql + " ORDER BY id", people_params));
-  std::vector<int64_t> owners;
-  std::map<int64_t, json> people;
+  Owners o;
   for (const auto& r : people_rows) {
-    owners.push_back(r.i64(0));
-    people[r.i64(0)] = {{"user_id", r.i64(0)}, {"name", r.text(1)}, {"role", r.text(2)}};
+    o.ids.push_back(r.i64(0));
+    o.people[r.i64(0)] = {{"user_id", r.i64(0)}, {"name", r.text(1)}, {"role", r.text(2)}};
   }
-  std::set<int64_t> owner_set(owners.begin(), owners.end());
-  std::string in_owners = owners.empty() ? std::string("(NULL)") : db::placeholders(owners.size());
-  db::Params owner_params(owners.begin(), owners.end());
-  auto cat = [](db::Params a, const db::Params& b) {
-    a.insert(a.end(), b.begin(), b.end());
-    return a;
-  };
+  o.set = std::set<int64_t>(o.ids.begin(), o.ids.end());
+  o.in_sql = o.ids.empty() ? std::string("(NULL)") : db::placeholders(o.ids.size());
+  o.params = db::Params(o.ids.begin(), o.ids.end());
+  return o;
+}
 
+// Each kind of item the role has, as SQL over the owners and the caller's customer scope. Long by
+// design: a table, one entry per kind of item.
+std::vector<KindSql> kind_queries(db::Connection& c, const Actor& a, const Owners& o, int64_t now,
+                                  const std::string& today) {
+  using domain::Perm;
+  const std::string& in_owners = o.in_sql;
+  const db::Params& owner_params = o.params;
+  int64_t today_days = *days_from_date(today);
   auto scope = customer_scope_sql(a, "c");
   std::vector<KindSql> kinds;
   // Alert tasks: what the inbox lists for "mine" (assigned or escalated to the person, not closed).
@@ -209,19 +202,205 @@ Result<json> workbench_items(Services& s, const Actor& a, const WorkItemsQuery& 
          .order = "CASE WHEN t.step_due_at IS NULL THEN 1 ELSE 0 END, t.step_due_at, t.id"});
   }
 
-  std::map<std::string, Count> by_kind;
-  std::map<int64_t, std::map<std::string, Count>> by_owner;
-  auto owner_of = [&](const db::Row& r, size_t first, size_t second) -> int64_t {
-    if (owner_set.count(r.i64(first))) return r.i64(first);
-    if (!r.is_null(second) && owner_set.count(r.i64(second))) return r.i64(second);
-    return r.i64(first);
-  };
+  return kinds;
+}
+
+// Counts every kind per owner and lists the items, soonest due first.
+class Tally {
+ public:
+  Tally(const Owners& o, const WorkItemsQuery& q) : o_(o), q_(q) {}
+
+  // Counts the kind's items (all of them) and lists them (when the query asks for this kind).
+  Status add(db::Connection& c, const KindSql& k) {
+    kind_names_.push_back(k.kind);
+    by_kind_[k.kind];
+    bool two = k.owner_cols.find(',') != std::string::npos;
+    db::Params p = cat(k.overdue_params, k.where_params);
+    KAM_TRY(counts, c.query("SELECT " + k.owner_cols + ", COUNT(*), SUM(CASE WHEN " + k.overdue +
+                                " THEN 1 ELSE 0 END)" + k.from_where + " GROUP BY " + k.owner_cols,
+                            p));
+    for (const auto& r : counts) {
+      size_t n = two ? 2 : 1;
+      count(k.kind, two ? owner_of(r, 0, 1) : r.i64(0), r.i64(n), r.i64(n + 1));
+    }
+    if (!q_.kind.empty() && k.kind != q_.kind) return {};  // counted, not listed
+    db::Params lp = p;
+    lp.push_back(static_cast<int64_t>(q_.limit));
+    KAM_TRY(rows,
+            c.query("SELECT " + k.item_cols + ", CASE WHEN " + k.overdue + " THEN 1 ELSE 0 END" +
+                        k.from_where + " ORDER BY " + k.order + " LIMIT ?",
+                    lp));
+    for (const auto& r : rows) {
+      int64_t owner = owner_of(r, 5, 6);
+      int64_t key = !r.is_null(7)   ? r.i64(7)
+                    : !r.is_null(8) ? end_of_day(r.text(8))
+                                    : std::numeric_limits<int64_t>::max();
+      items_.push_back({key,
+                        {{"kind", k.kind},
+                         {"id", r.i64(0)},
+                         {"title", r.text(1)},
+                         {"state", r.text(2)},
+                         {"customer_id", r.i64(3)},
+                         {"customer_name", r.text(4)},
+                         {"owner_id", owner},
+                         {"owner_name", name_of(owner, nullptr)},
+                         {"due_at", r.is_null(7) ? json(nullptr) : json(iso8601(r.i64(7)))},
+                         {"due_date", r.is_null(8) ? json(nullptr) : json(r.text(8))},
+                         {"overdue", r.i64(10) != 0},
+                         {"order_id", r.is_null(9) ? json(nullptr) : json(r.i64(9))}}});
+    }
+    return {};
+  }
+
+  // Discount approvals waiting for the caller (as the order service listed them); the approval
+  // step's target (the order's step deadline) makes a waiting approval overdue.
+  Status add_approvals(db::Connection& c, const Actor& a, const json& approvals, int64_t now) {
+    kind_names_.push_back("approval");
+    by_kind_["approval"];
+    for (const auto& ap : approvals["items"]) {
+      int64_t order_id = ap["order_id"].get<int64_t>();
+      KAM_TRY(o, c.query_one("SELECT step_due_at FROM orders WHERE id = ? AND state = 'approval'",
+                             {order_id}));
+      std::optional<int64_t> due =
+          o && !o->is_null(0) ? std::optional<int64_t>(o->i64(0)) : std::nullopt;
+      bool overdue = due && *due < now;
+      count("approval", a.user_id, 0, overdue ? 1 : 0);
+      if (!q_.kind.empty() && q_.kind != "approval") continue;  // counted, not listed
+      items_.push_back({due.value_or(std::numeric_limits<int64_t>::max()),
+                        {{"kind", "approval"},
+                         {"id", ap["id"]},
+                         {"title", ap["order_title"]},
+                         {"state", "pending"},
+                         {"customer_id", ap["customer_id"]},
+                         {"customer_name", ap["customer_name"]},
+                         {"owner_id", a.user_id},
+                         {"owner_name", name_of(a.user_id, json(a.display_name))},
+                         {"due_at", due ? json(iso8601(*due)) : json(nullptr)},
+                         {"due_date", nullptr},
+                         {"overdue", overdue},
+                         {"order_id", order_id}}});
+    }
+    count("approval", a.user_id, approvals["total"].get<int64_t>(), 0);
+    return {};
+  }
+
+  const json& kind_names() const { return kind_names_; }
+
+  // {kinds, counts: {open, overdue, by_kind}, items, total, by_owner (team only)}
+  json result(bool team) {
+    // Soonest due first (overdue ones are the earliest), then by kind and id for a stable order.
+    std::stable_sort(items_.begin(), items_.end(), [](const Item& x, const Item& y) {
+      if (x.key != y.key) return x.key < y.key;
+      if (x.j["kind"] != y.j["kind"])
+        return x.j["kind"].get<std::string>() < y.j["kind"].get<std::string>();
+      return x.j["id"].get<int64_t>() < y.j["id"].get<int64_t>();
+    });
+    json list = json::array();
+    for (size_t i = 0; i < items_.size() && i < static_cast<size_t>(q_.limit); ++i)
+      list.push_back(std::move(items_[i].j));
+    Count total;
+    json kinds_json = json::object();
+    for (const auto& [k, n] : by_kind_) {
+      total.open += n.open;
+      total.overdue += n.overdue;
+      kinds_json[k] = count_json(n);
+    }
+    return json{
+        {"kinds", kind_names_},
+        {"counts", {{"open", total.open}, {"overdue", total.overdue}, {"by_kind", kinds_json}}},
+        {"items", list},
+        {"total", total.open},
+        {"by_owner", team ? owners_json() : json::array()}};
+  }
+
+ private:
   struct Item {
     int64_t key;
     json j;
   };
-  std::vector<Item> items;
-  json kind_names = json::array();
+
+  void count(const std::string& kind, int64_t owner, int64_t open, int64_t overdue) {
+    auto& kc = by_kind_[kind];
+    auto& oc = by_owner_[owner][kind];
+    kc.open += open;
+    kc.overdue += overdue;
+    oc.open += open;
+    oc.overdue += overdue;
+  }
+
+  // The owner a row counts for: the first owner column when it is one of ours, else the second.
+  int64_t owner_of(const db::Row& r, size_t first, size_t second) const {
+    if (o_.set.count(r.i64(first))) return r.i64(first);
+    if (!r.is_null(second) && o_.set.count(r.i64(second))) return r.i64(second);
+    return r.i64(first);
+  }
+
+  json name_of(int64_t owner, json fallback) const {
+    auto who = o_.people.find(owner);
+    return who == o_.people.end() ? fallback : who->second["name"];
+  }
+
+  // Per person {user_id, name, role, open, overdue, by_kind}, most overdue first.
+  json owners_json() {
+    json out = json::array();
+    for (const auto& id : o_.ids) {
+      json o = o_.people.at(id);
+      Count sum;
+      json per = json::object();
+      for (const auto& k : kind_names_) {
+        Count n = by_owner_[id][k.get<std::string>()];
+        sum.open += n.open;
+        sum.overdue += n.overdue;
+        per[k.get<std::string>()] = count_json(n);
+      }
+      o["open"] = sum.open;
+      o["overdue"] = sum.overdue;
+      o["by_kind"] = per;
+      out.push_back(std::move(o));
+    }
+    std::stable_sort(out.begin(), out.end(), [](const json& x, const json& y) {
+      if (x["overdue"] != y["overdue"])
+        return x["overdue"].get<int64_t>() > y["overdue"].get<int64_t>();
+      return x["open"].get<int64_t>() > y["open"].get<int64_t>();
+    });
+    return out;
+  }
+
+  const Owners& o_;
+  const WorkItemsQuery& q_;
+  std::map<std::string, Count> by_kind_;
+  std::map<int64_t, std::map<std::string, Count>> by_owner_;
+  std::vector<Item> items_;
+  json kind_names_ = json::array();
+};
+
+}  // namespace
+
+Result<json> workbench_items(Services& s, const Actor& a, const WorkItemsQuery& q) {
+  using domain::Perm;
+  using domain::Role;
+  if (!a.can(Perm::kArchiveRead)) return Error::forbidden("your role has no workbench");
+  if (q.scope != "me" && q.scope != "team") return Error::invalid("scope", "must be me or team");
+  if (q.limit < 1 || q.limit > 200) return Error::invalid("limit", "must be between 1 and 200");
+  bool team = q.scope == "team";
+  if (team && a.role != Role::kSupervisor && a.role != Role::kAdmin) {
+    return Error::forbidden("only supervisors and admins see a team's items");
+  }
+  int64_t now = s.clock.now();
+  std::string today = shanghai_date(now);
+
+  // Discount approvals waiting for the caller's decision: the order service decides who may
+  // decide (role, limits, scope). Read before this request takes its own connection.
+  json approvals = nullptr;
+  if (a.can(Perm::kOrderApprove)) {
+    KAM_TRY(ap, s.orders.approvals(a, "pending", false, 200, 0));
+    approvals = std::move(ap);
+  }
+
+  KAM_TRY(lease, s.db.acquire());
+  auto& c = *lease;
+  KAM_TRY(owners, owners_of(c, a, team));
+  std::vector<KindSql> kinds = kind_queries(c, a, owners, now, today);
   if (!q.kind.empty() && !(q.kind == "approval" && approvals.is_object()) &&
       std::none_of(kinds.begin(), kinds.end(),
                    [&](const KindSql& k) { return k.kind == q.kind; })) {
@@ -230,139 +409,14 @@ Result<json> workbench_items(Services& s, const Actor& a, const WorkItemsQuery& 
     if (approvals.is_object()) names += ", approval";
     return Error::invalid("kind", "must be one of the kinds of your role: " + names);
   }
-  for (const auto& k : kinds) {
-    kind_names.push_back(k.kind);
-    by_kind[k.kind];
-    bool two = k.owner_cols.find(',') != std::string::npos;
-    db::Params p = cat(k.overdue_params, k.where_params);
-    KAM_TRY(counts, c.query("SELECT " + k.owner_cols + ", COUNT(*), SUM(CASE WHEN " + k.overdue +
-                                " THEN 1 ELSE 0 END)" + k.from_where + " GROUP BY " + k.owner_cols,
-                            p));
-    for (const auto& r : counts) {
-      size_t n = two ? 2 : 1;
-      int64_t owner = two ? owner_of(r, 0, 1) : r.i64(0);
-      auto& kc = by_kind[k.kind];
-      auto& oc = by_owner[owner][k.kind];
-      kc.open += r.i64(n);
-      kc.overdue += r.i64(n + 1);
-      oc.open += r.i64(n);
-      oc.overdue += r.i64(n + 1);
-    }
-    if (!q.kind.empty() && k.kind != q.kind) continue;  // counted, not listed
-    db::Params lp = p;
-    lp.push_back(static_cast<int64_t>(q.limit));
-    KAM_TRY(rows,
-            c.query("SELECT " + k.item_cols + ", CASE WHEN " + k.overdue + " THEN 1 ELSE 0 END" +
-                        k.from_where + " ORDER BY " + k.order + " LIMIT ?",
-                    lp));
-    for (const auto& r : rows) {
-      int64_t owner = owner_of(r, 5, 6);
-      json due_at = r.is_null(7) ? json(nullptr) : json(iso8601(r.i64(7)));
-      json due_date = r.is_null(8) ? json(nullptr) : json(r.text(8));
-      int64_t key = !r.is_null(7)   ? r.i64(7)
-                    : !r.is_null(8) ? end_of_day(r.text(8))
-                                    : std::numeric_limits<int64_t>::max();
-      auto who = people.find(owner);
-      items.push_back({key,
-                       {{"kind", k.kind},
-                        {"id", r.i64(0)},
-                        {"title", r.text(1)},
-                        {"state", r.text(2)},
-                        {"customer_id", r.i64(3)},
-                        {"customer_name", r.text(4)},
-                        {"owner_id", owner},
-                        {"owner_name", who == people.end() ? json(nullptr) : who->second["name"]},
-                        {"due_at", due_at},
-                        {"due_date", due_date},
-                        {"overdue", r.i64(10) != 0},
-                        {"order_id", r.is_null(9) ? json(nullptr) : json(r.i64(9))}}});
-    }
-  }
-  if (approvals.is_object()) {
-    // The approval step's target (the order's step deadline) makes a waiting approval overdue.
-    kind_names.push_back("approval");
-    auto& kc = by_kind["approval"];
-    auto& oc = by_owner[a.user_id]["approval"];
-    kc.open = oc.open = approvals["total"].get<int64_t>();
-    for (const auto& ap : approvals["items"]) {
-      int64_t order_id = ap["order_id"].get<int64_t>();
-      KAM_TRY(o, c.query_one("SELECT step_due_at FROM orders WHERE id = ? AND state = 'approval'",
-                             {order_id}));
-      std::optional<int64_t> due =
-          o && !o->is_null(0) ? std::optional<int64_t>(o->i64(0)) : std::nullopt;
-      bool overdue = due && *due < now;
-      if (overdue) {
-        ++kc.overdue;
-        ++oc.overdue;
-      }
-      if (!q.kind.empty() && q.kind != "approval") continue;  // counted, not listed
-      auto who = people.find(a.user_id);
-      items.push_back(
-          {due.value_or(std::numeric_limits<int64_t>::max()),
-           {{"kind", "approval"},
-            {"id", ap["id"]},
-            {"title", ap["order_title"]},
-            {"state", "pending"},
-            {"customer_id", ap["customer_id"]},
-            {"customer_name", ap["customer_name"]},
-            {"owner_id", a.user_id},
-            {"owner_name", who == people.end() ? json(a.display_name) : who->second["name"]},
-            {"due_at", due ? json(iso8601(*due)) : json(nullptr)},
-            {"due_date", nullptr},
-            {"overdue", overdue},
-            {"order_id", order_id}}});
-    }
-  }
-  // Soonest due first (overdue ones are the earliest), then by kind and id for a stable order.
-  std::stable_sort(items.begin(), items.end(), [](const Item& x, const Item& y) {
-    if (x.key != y.key) return x.key < y.key;
-    if (x.j["kind"] != y.j["kind"])
-      return x.j["kind"].get<std::string>() < y.j["kind"].get<std::string>();
-    return x.j["id"].get<int64_t>() < y.j["id"].get<int64_t>();
-  });
-  json list = json::array();
-  for (size_t i = 0; i < items.size() && i < static_cast<size_t>(q.limit); ++i)
-    list.push_back(std::move(items[i].j));
-
-  Count total;
-  json kinds_json = json::object();
-  for (const auto& [k, n] : by_kind) {
-    total.open += n.open;
-    total.overdue += n.overdue;
-    kinds_json[k] = count_json(n);
-  }
-  json owners_json = json::array();
-  if (team) {
-    for (const auto& id : owners) {
-      json o = people[id];
-      Count sum;
-      json per = json::object();
-      for (const auto& k : kind_names) {
-        Count n = by_owner[id][k.get<std::string>()];
-        sum.open += n.open;
-        sum.overdue += n.overdue;
-        per[k.get<std::string>()] = count_json(n);
-      }
-      o["open"] = sum.open;
-      o["overdue"] = sum.overdue;
-      o["by_kind"] = per;
-      owners_json.push_back(std::move(o));
-    }
-    std::stable_sort(owners_json.begin(), owners_json.end(), [](const json& x, const json& y) {
-      if (x["overdue"] != y["overdue"])
-        return x["overdue"].get<int64_t>() > y["overdue"].get<int64_t>();
-      return x["open"].get<int64_t>() > y["open"].get<int64_t>();
-    });
-  }
-  return json{
-      {"scope", q.scope},
-      {"now", iso8601(now)},
-      {"today", today},
-      {"kinds", kind_names},
-      {"counts", {{"open", total.open}, {"overdue", total.overdue}, {"by_kind", kinds_json}}},
-      {"items", list},
-      {"total", total.open},
-      {"by_owner", owners_json}};
+  Tally tally(owners, q);
+  for (const auto& k : kinds) KAM_CHECK(tally.add(c, k));
+  if (approvals.is_object()) KAM_CHECK(tally.add_approvals(c, a, approvals, now));
+  json out = tally.result(team);
+  out["scope"] = q.scope;
+  out["now"] = iso8601(now);
+  out["today"] = today;
+  return out;
 }
 
 }  // namespace kam::services
