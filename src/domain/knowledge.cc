@@ -152,8 +152,18 @@ std::string like_anywhere(std::string_view q) {
 
 namespace {
 
-// Trimmed text of at most `max_chars` characters without control characters (but line breaks and
-// tabs where `multiline`); empty when only blanks were given.
+std::string join_names(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& x : v) out += (out.empty() ? "" : ", ") + x;
+  return out;
+}
+
+bool listed(const std::vector<std::string>& v, const std::string& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+}  // namespace
+
 Result<std::string> clean_text(const std::string& field, std::string_view in, size_t max_chars,
                                bool multiline) {
   size_t b = in.find_first_not_of(" \t\r\n"), e = in.find_last_not_of(" \t\r\n");
@@ -168,18 +178,6 @@ Result<std::string> clean_text(const std::string& field, std::string_view in, si
   }
   return s;
 }
-
-std::string join_names(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& x : v) out += (out.empty() ? "" : ", ") + x;
-  return out;
-}
-
-bool listed(const std::vector<std::string>& v, const std::string& x) {
-  return std::find(v.begin(), v.end(), x) != v.end();
-}
-
-}  // namespace
 
 Result<ArticleDraft> apply_article_patch(const ArticleDraft& base, const ArticlePatch& p) {
   ArticleDraft a = base;

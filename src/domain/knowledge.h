@@ -61,6 +61,10 @@ struct ArticleVersion {
 Result<ArticleDraft> apply_article_patch(const ArticleDraft& base, const ArticlePatch& patch);
 // The text an article is found by: title, tags and body, normalised.
 std::string article_search_text(const ArticleDraft& a);
+// Text typed by a person: trimmed, at most `max_chars` characters, no control characters (line
+// breaks and tabs allowed where `multiline`); "" when only blanks were given. Errors name `field`.
+Result<std::string> clean_text(const std::string& field, std::string_view in, size_t max_chars,
+                               bool multiline);
 // The first `chars` characters of a body, cut at a character boundary.
 std::string excerpt(std::string_view body, size_t chars = 120);
 

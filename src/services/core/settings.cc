@@ -99,12 +99,10 @@ Status SettingsStore::write(db::Connection& tx, const Clock& clock, const Actor&
 }
 
 json SettingsStore::to_json(const json& config, const json& defaults, const SettingsRow& row) {
-  return json{
-      {"config", config},
-      {"defaults", defaults},
-      {"version", row.version},
-      {"updated_at", row.updated_at ? json(iso8601(*row.updated_at)) : json(nullptr)},
-      {"updated_by_name", row.updated_by_name ? json(*row.updated_by_name) : json(nullptr)}};
+  return json{{"config", config},
+              {"defaults", defaults},
+              {"version", row.version},
+              {"updated_at", row.updated_at ? json(iso8601(*row.updated_at)) : json(nullptr)}};
 }
 
 }  // namespace kam::services

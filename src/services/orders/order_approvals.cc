@@ -132,6 +132,7 @@ Result<json> OrderService::discount_limits(const Actor& a) {
     for (const auto& [cat, bp] : cats) pct[role][cat] = bp_to_pct(bp);
   }
   s["limits_pct"] = pct;
+  s["updated_by_name"] = row.updated_by_name ? json(*row.updated_by_name) : json(nullptr);
   s["categories"] = domain::product_categories();
   return s;
 }
@@ -164,6 +165,7 @@ Result<json> OrderService::step_settings(const Actor& a) {
   KAM_TRY(row, step_targets().read(*lease));
   json s = SettingsStore::to_json(row.config, domain::StepSettings::defaults().to_json(), row);
   s["steps"] = domain::order_steps();
+  s["updated_by_name"] = row.updated_by_name ? json(*row.updated_by_name) : json(nullptr);
   return s;
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "common/clock.h"
+#include "domain/knowledge.h"
 #include "services/service_desk/service_desk_internal.h"
 
 namespace kam::services::desk {
@@ -184,18 +185,9 @@ Result<std::optional<std::string>> text_field(const json& body, const std::strin
                                               size_t max_chars, bool multiline) {
   if (!body.contains(key) || body[key].is_null()) return std::optional<std::string>{};
   if (!body[key].is_string()) return Error::invalid(key, "must be a string");
-  std::string s = body[key].get<std::string>();
-  size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
-  s = b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-  if (utf8_length(s) > max_chars)
-    return Error::invalid(key, "is longer than " + std::to_string(max_chars) + " characters");
-  for (unsigned char ch : s) {
-    bool allowed_ws = multiline && (ch == '\n' || ch == '\r' || ch == '\t');
-    if ((ch < 0x20 && !allowed_ws) || ch == 0x7f)
-      return Error::invalid(key, "contains control characters");
-  }
+  KAM_TRY(s, domain::clean_text(key, body[key].get<std::string>(), max_chars, multiline));
   if (s.empty()) return std::optional<std::string>{};
-  return std::optional<std::string>(s);
+  return std::optional<std::string>(std::move(s));
 }
 
 Result<std::optional<int64_t>> id_field(const json& body, const std::string& key) {
