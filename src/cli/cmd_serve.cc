@@ -33,6 +33,8 @@ struct ServeOptions {
   int io_threads = 0, workers = 0;
   bool secure_cookie = false;
   bool no_scheduler = false;
+  std::vector<std::string> trusted_proxies;
+  size_t max_connections = 4096;
 };
 
 int serve(const Cli& cli, const ServeOptions& o) {
@@ -57,10 +59,10 @@ int serve(const Cli& cli, const ServeOptions& o) {
   http::ApiOptions ao;
   ao.web_dir = o.web_dir.empty() ? default_web_dir(cli.argv0) : std::filesystem::path(o.web_dir);
   ao.secure_cookie = o.secure_cookie;
+  ao.trusted_proxies = o.trusted_proxies;
+  so.max_connections = o.max_connections;
   http::Api api(s, ao);
-  so.is_upload = [&api](std::string_view method, std::string_view path) {
-    return api.is_upload(method, path);
-  };
+  so.preflight = [&api](const http::Request& head) { return api.preflight(head); };
   http::Server server(so, [&api](http::Request& r) { return api.handle(r); });
   auto started = server.start();
   if (!started) return fail(started.error());
@@ -89,6 +91,11 @@ void register_serve(Cli& cli) {
   serve_cmd->add_option("--workers", opts->workers, "request worker threads (default: 4 per core)");
   serve_cmd->add_flag("--secure-cookie", opts->secure_cookie,
                       "mark the session cookie Secure (behind TLS)");
+  serve_cmd->add_option("--trusted-proxy", opts->trusted_proxies,
+                        "address of a reverse proxy of ours (repeatable): X-Forwarded-For is "
+                        "believed from it alone");
+  serve_cmd->add_option("--max-connections", opts->max_connections,
+                        "connections at once; more are answered 503 (default 4096)");
   serve_cmd->add_flag("--no-scheduler", opts->no_scheduler,
                       "do not run reminders, the care calendar and engine catch-up here");
   cli.on_run(serve_cmd, [&cli, opts] { return serve(cli, *opts); });

@@ -4,6 +4,7 @@
 // a line end. Fields are views into the text; a quoted field with "" escapes is unescaped into
 // storage owned by the reader, valid until the next call to next().
 
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,7 +33,9 @@ class Reader {
   size_t pos_ = 0;
   size_t line_ = 1;
   size_t record_line_ = 0;
-  std::vector<std::string> unescaped_;
+  // A deque, not a vector: growing it never moves the strings the returned views point into
+  // (a vector would move them, and a short string's characters move with it).
+  std::deque<std::string> unescaped_;
 };
 
 // Header names compared loosely: trimmed, ASCII lower-cased, spaces and '-' as '_'.

@@ -75,6 +75,21 @@ const EntitySpec& customer_spec() {
     e.title = "customer";
     e.scoping = Scoping::kCustomer;
     e.default_sort = "name";
+    e.outsider_fields = {"id",
+                         "kind",
+                         "name",
+                         "short_name",
+                         "credit_code",
+                         "industry",
+                         "province_code",
+                         "city_code",
+                         "district_code",
+                         "city_name",
+                         "district_name",
+                         "address",
+                         "parent_id",
+                         "status",
+                         "account_manager_name"};
     e.extra_select =
         "(SELECT display_name FROM users WHERE id = t.account_manager_id) AS account_manager_name, "
         "(SELECT display_name FROM users WHERE id = t.phone_manager_id) AS phone_manager_name, "
@@ -154,6 +169,8 @@ const EntitySpec& member_spec() {
     e.path = "members";
     e.title = "member";
     e.default_sort = "id";
+    e.outsider_fields = {"id",      "customer_id", "number", "kind",          "name",
+                         "package", "join_date",   "status", "tenure_months", "monthly_spend_fen"};
     e.fields = {
         with(str("number", 32, true),
              [](auto& f) {
@@ -250,6 +267,9 @@ const EntitySpec& contract_spec() {
     e.path = "contracts";
     e.title = "contract";
     e.default_sort = "-end_date";
+    e.outsider_fields = {"id",         "customer_id", "contract_no", "title",         "kind",
+                         "start_date", "end_date",    "amount_fen",  "min_spend_fen", "status",
+                         "days_left"};
     e.fields = {
         str("contract_no", 40, true),
         str("title", 200, true),

@@ -65,6 +65,9 @@ struct EntitySpec {
   std::vector<FieldSpec> fields;
   std::string default_sort = "id";
   std::string extra_select;  // extra read-only columns, e.g. joined names (static SQL)
+  // What an outsider (a portal user, in their group) may read of this record; empty: nothing,
+  // the record is staff-only. Computed fields (decorations, joined names) may be named too.
+  std::vector<std::string> outsider_fields;
 
   bool owned_by_customer() const { return scoping == Scoping::kOwnedByCustomer; }
   const FieldSpec* field(std::string_view n) const {

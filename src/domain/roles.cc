@@ -11,6 +11,10 @@ const std::vector<std::string>& role_names() {
   return names;
 }
 
+bool is_outsider(Role role) {
+  return role == Role::kPortalUser || role == Role::kMerchantStaff;
+}
+
 std::optional<Role> parse_role(std::string_view name) {
   const auto& n = role_names();
   for (size_t i = 0; i < n.size(); ++i) {
@@ -34,15 +38,19 @@ bool has_perm(Role r, Perm p) {
       return r == kAdmin || r == kSupervisor || r == kAccountManager || r == kPhoneManager ||
              r == kServiceAgent;
     case Perm::kWorkOrderManage:
-    case Perm::kSlaManage:
       return r == kAdmin || r == kSupervisor;
+    case Perm::kSlaManage:  // SLA policies and routing apply to every team: the admin's
+      return r == kAdmin;
+    case Perm::kAlertRulesManage:  // rules and zones raise tasks province-wide
+      return r == kAdmin || r == kAnalyst;
     case Perm::kSatisfactionRead:
       return r == kAdmin || r == kSupervisor || r == kAccountManager || r == kPhoneManager ||
              r == kServiceAgent || r == kAnalyst;
     case Perm::kKnowledgeWrite:
       return r == kAdmin || r == kSupervisor || r == kServiceAgent || r == kAnalyst;
     case Perm::kArchiveRead:
-      return r != kMerchantStaff;
+    case Perm::kDirectoryRead:
+      return !is_outsider(r);
     case Perm::kArchiveWrite:
     case Perm::kCustomerCreate:
       return r == kAdmin || r == kSupervisor || r == kAccountManager;
@@ -114,7 +122,9 @@ const std::vector<std::pair<Perm, const char*>>& perm_names() {
       {Perm::kProductManage, "product.manage"},
       {Perm::kOrderWrite, "order.write"},
       {Perm::kOrderApprove, "order.approve"},
-      {Perm::kOrderConfigure, "order.configure"}};
+      {Perm::kOrderConfigure, "order.configure"},
+      {Perm::kDirectoryRead, "directory.read"},
+      {Perm::kAlertRulesManage, "alert.rules"}};
   return names;
 }
 

@@ -21,6 +21,10 @@ enum class Role {
 };
 
 const std::vector<std::string>& role_names();
+// Portal users and merchant staff are outsiders: not the operator's staff. They read only what
+// is made for them (their group's portal fields, their own work orders), never staff views or
+// the staff directory.
+bool is_outsider(Role role);
 std::optional<Role> parse_role(std::string_view name);
 std::string_view role_name(Role role);
 
@@ -40,19 +44,21 @@ enum class Perm {
   kHandover,          // start and complete handovers
   kUsersManage,       // users, teams, regions
   kAuditRead,
-  kSeePhone,        // unmasked phone numbers
-  kSeeIdNumber,     // unmasked ID numbers
-  kUsageImport,     // import usage files, run the value computation
-  kValueConfigure,  // change the value, grading and lifecycle rules
-  kAnalysisRead,    // value analysis and reports (within the customer scope)
-  kChurnManage,     // train churn models and choose the current one
-  kCareWork,        // work care tasks (done / skipped) within the customer scope
-  kCareManage,      // generate care tasks, change the care and family-plan configuration
-  kTariffManage,    // maintain the tariff package catalogue
-  kProductManage,   // maintain the product catalogue (prices, subsidies, discounts allowed)
-  kOrderWrite,      // create and work orders of customers in scope (一站式受理)
-  kOrderApprove,    // decide discount approvals, up to the role's configured limits
-  kOrderConfigure,  // change the discount limits and the step targets
+  kSeePhone,          // unmasked phone numbers
+  kSeeIdNumber,       // unmasked ID numbers
+  kUsageImport,       // import usage files, run the value computation
+  kValueConfigure,    // change the value, grading and lifecycle rules
+  kAnalysisRead,      // value analysis and reports (within the customer scope)
+  kChurnManage,       // train churn models and choose the current one
+  kCareWork,          // work care tasks (done / skipped) within the customer scope
+  kCareManage,        // generate care tasks, change the care and family-plan configuration
+  kTariffManage,      // maintain the tariff package catalogue
+  kProductManage,     // maintain the product catalogue (prices, subsidies, discounts allowed)
+  kOrderWrite,        // create and work orders of customers in scope (一站式受理)
+  kOrderApprove,      // decide discount approvals, up to the role's configured limits
+  kOrderConfigure,    // change the discount limits and the step targets
+  kDirectoryRead,     // the staff directory: users and teams (staff only)
+  kAlertRulesManage,  // alert rules (built-ins too) and zone thresholds: province-wide settings
 };
 
 bool has_perm(Role role, Perm perm);

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <boost/asio/ip/address.hpp>
 #include <chrono>
 
 #include "common/crypto.h"
@@ -150,17 +152,70 @@ Api::Api(services::Services& s, ApiOptions options) : s_(s), options_(std::move(
       [this](Context&) { return Response::json_body(openapi()); }, false);
 }
 
-bool Api::is_upload(std::string_view method, std::string_view path) const {
-  std::string decoded;
-  if (!url_decode(path, decoded, false)) return false;
-  auto m = router_.match(std::string(method), decoded);
-  return m.route && !m.route->doc.upload_content_type.empty();
+Preflight Api::preflight(const Request& raw_head) {
+  Preflight pf;
+  Request head = raw_head;
+  head.remote_ip = client_ip(raw_head);
+  if (head.path.rfind("/api/", 0) != 0) return pf;  // health, metrics, static: default limits
+  auto m = router_.match(head.method, head.path);
+  if (!m.route) return pf;  // dispatch answers 404 / 405 (a body of at most the default)
+  pf.upload = !m.route->doc.upload_content_type.empty();
+  pf.body_limit = m.route->doc.max_body_bytes;
+  auto refuse = [&](const Error& e) {
+    Request req = head;
+    req.request_id = crypto::request_id();
+    Response res = Response::error(e);
+    finish(req, res, m.route->pattern, std::chrono::steady_clock::now());
+    pf.refuse = std::move(res);
+    return pf;
+  };
+  if (!m.route->needs_auth) return pf;
+  auto actor = authenticate(head);
+  if (!actor) return refuse(actor.error());
+  if (m.route->doc.perm && !actor->can(*m.route->doc.perm))
+    return refuse(Error::forbidden("your role may not send this"));
+  return pf;
+}
+
+std::string Api::client_ip(const Request& req) const {
+  const auto& trusted = options_.trusted_proxies;
+  auto is_trusted = [&](const std::string& ip) {
+    return std::find(trusted.begin(), trusted.end(), ip) != trusted.end();
+  };
+  if (!is_trusted(req.remote_ip)) return req.remote_ip;
+  std::string xff = req.header("x-forwarded-for");
+  // From the right: each proxy appends the address it heard from; the first one that is not a
+  // proxy of ours is the client (anything left of it the client could have written itself).
+  size_t end = xff.size();
+  while (end > 0) {
+    size_t comma = xff.rfind(',', end - 1);
+    size_t begin = comma == std::string::npos ? 0 : comma + 1;
+    std::string ip = xff.substr(begin, end - begin);
+    ip.erase(0, ip.find_first_not_of(" \t"));
+    ip.erase(ip.find_last_not_of(" \t") + 1);
+    boost::system::error_code ec;
+    auto addr = boost::asio::ip::make_address(ip, ec);
+    if (ec) return req.remote_ip;  // garbage: believe only the peer
+    if (!is_trusted(ip)) return addr.to_string();
+    if (comma == std::string::npos) break;
+    end = comma;
+  }
+  return req.remote_ip;
+}
+
+Result<services::Actor> Api::authenticate(const Request& req) {
+  std::string token;
+  std::string auth = req.header("authorization");
+  if (auth.rfind("Bearer ", 0) == 0) token = auth.substr(7);
+  if (token.empty()) token = cookie_value(req.header("cookie"), "kam_session");
+  return s_.auth.authenticate(token, req.request_id, req.remote_ip);
 }
 
 Response Api::handle(Request& req) {
   auto start = std::chrono::steady_clock::now();
   std::string rid = req.header("x-request-id");
   req.request_id = sane_request_id(rid) ? rid : crypto::request_id();
+  req.remote_ip = client_ip(req);
   std::string route = "unmatched";
   Response res;
   try {
@@ -168,8 +223,22 @@ Response Api::handle(Request& req) {
   } catch (const std::exception& e) {
     spdlog::error("rid={} unhandled error on {} {}: {}", req.request_id, req.method, req.path,
                   e.what());
-    res = Response::error(Error::internal("internal error; quote request id " + req.request_id));
+    res = internal_error(req.request_id);
   }
+  if (!res.internal_detail.empty()) {
+    // Log what went wrong with the request id; the client gets only the id to quote.
+    spdlog::error("rid={} internal error on {} {}: {}", req.request_id, req.method, req.path,
+                  res.internal_detail);
+    auto headers = std::move(res.headers);
+    res = internal_error(req.request_id);
+    res.headers = std::move(headers);
+  }
+  finish(req, res, route, start);
+  return res;
+}
+
+void Api::finish(const Request& req, Response& res, const std::string& route,
+                 std::chrono::steady_clock::time_point start) {
   res.headers.emplace_back("X-Request-Id", req.request_id);
   // The service clock's time (which `--now` / KAM_NOW may fix): the web takes "now" from it.
   res.headers.emplace_back("Date", http_date(s_.clock.now()));
@@ -181,7 +250,6 @@ Response Api::handle(Request& req) {
   metrics_.observe(route, req.method, res.status, secs);
   spdlog::info("rid={} {} {} {} {}B {:.1f}ms ip={}", req.request_id, req.method, req.path,
                res.status, res.body.size(), secs * 1000, req.remote_ip);
-  return res;
 }
 
 Response Api::dispatch(Request& req, std::string& route_label) {
@@ -228,7 +296,7 @@ Response Api::dispatch(Request& req, std::string& route_label) {
     std::string auth = req.header("authorization");
     if (auth.rfind("Bearer ", 0) == 0) ctx.token = auth.substr(7);
     if (ctx.token.empty()) ctx.token = cookie_value(req.header("cookie"), "kam_session");
-    auto actor = s_.auth.authenticate(ctx.token, req.request_id, req.remote_ip);
+    auto actor = authenticate(req);
     if (!actor) return Response::error(actor.error());
     ctx.actor = std::move(actor).value();
   } else {

@@ -2,10 +2,12 @@
 // The application behind the socket: health, metrics, the JSON API under /api/v1 and the web
 // front end's static files. `handle` is a plain function of the request.
 
+#include <chrono>
 #include <filesystem>
 
 #include "http/metrics.h"
 #include "http/router.h"
+#include "http/server.h"
 #include "services/services.h"
 
 namespace kam::http {
@@ -13,6 +15,9 @@ namespace kam::http {
 struct ApiOptions {
   std::filesystem::path web_dir;  // built front end (web/dist); empty to serve none
   bool secure_cookie = false;     // add `Secure` when served behind TLS
+  // Addresses of our own reverse proxies: only from them is X-Forwarded-For believed (the
+  // client is the nearest address in it that is not one of them). Empty: never believed.
+  std::vector<std::string> trusted_proxies;
 };
 
 // What a handler gets: the request, the caller and the services.
@@ -91,8 +96,9 @@ class Api {
  public:
   Api(services::Services& s, ApiOptions options);
   Response handle(Request& req);
-  // Whether the server should stream this request's body to a file (an upload route).
-  bool is_upload(std::string_view method, std::string_view path) const;
+  // From a request's headers alone, before its body is read: the route, the session and the
+  // route's right (refused at once otherwise), whether the body is an upload, and its limit.
+  Preflight preflight(const Request& head);
   const Router& router() const { return router_; }
   Metrics& metrics() { return metrics_; }
   // The OpenAPI 3.1 document for every registered route.
@@ -100,6 +106,14 @@ class Api {
 
  private:
   Response dispatch(Request& req, std::string& route_label);
+  // The headers every answer carries (request id, the clock's Date, security headers), and
+  // the access log line and metrics.
+  void finish(const Request& req, Response& res, const std::string& route,
+              std::chrono::steady_clock::time_point start);
+  // The client's address: the peer, or behind a trusted proxy the address it forwarded.
+  std::string client_ip(const Request& req) const;
+  // The session named by the request's Authorization header or cookie.
+  Result<services::Actor> authenticate(const Request& req);
   Response serve_static(const Request& req) const;
   void add_auth_routes();
   void add_archive_routes();

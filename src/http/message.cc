@@ -33,7 +33,24 @@ Response Response::json_body(const json& j, int status) {
   return r;
 }
 
+Response internal_error(const std::string& request_id) {
+  json err = {{"code", error_code_name(ErrorCode::kInternal)},
+              {"message", "internal error; quote request id " + request_id},
+              {"field", nullptr},
+              {"request_id", request_id}};
+  return Response::json_body({{"error", err}}, 500);
+}
+
 Response Response::error(const Error& e) {
+  if (e.code == ErrorCode::kInternal) {
+    // The detail stays on the server (Api::handle logs it with the request id).
+    Response r = json_body(
+        {{"error",
+          {{"code", error_code_name(e.code)}, {"message", "internal error"}, {"field", nullptr}}}},
+        500);
+    r.internal_detail = e.message.empty() ? "internal error" : e.message;
+    return r;
+  }
   json err = {{"code", error_code_name(e.code)}, {"message", e.message}};
   err["field"] = e.field.empty() ? json(nullptr) : json(e.field);
   Response r = json_body({{"error", err}}, status_for(e.code));

@@ -38,6 +38,9 @@ struct Response {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // An internal error's detail (a store message, SQL text): logged with the request id, never
+  // sent. The body then says only "internal error" and the request id.
+  std::string internal_detail;
 
   static Response json_body(const json& j, int status = 200);
   static Response error(const Error& e);
@@ -48,6 +51,9 @@ struct Response {
     return r;
   }
 };
+
+// The body of an internal error: nothing but the request id to quote.
+Response internal_error(const std::string& request_id);
 
 // The one table from error codes to HTTP statuses.
 int status_for(ErrorCode code);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "domain/entity_spec.h"
+#include "domain/roles.h"
 #include "http/message.h"
 #include "services/core/actor.h"
 
@@ -32,6 +33,11 @@ struct RouteDoc {
   // Uploads: the body is a file of this type (e.g. "text/csv"), streamed to disk by the
   // server (Request::body_file) instead of parsed as JSON.
   std::string upload_content_type;
+  // Checked from the headers before any of the body is read (uploads name it): a role without
+  // it is refused at once. The service checks it again, with the record's scope.
+  std::optional<domain::Perm> perm;
+  // The most bytes the body may have (0: the server's default for JSON or uploads).
+  size_t max_body_bytes = 0;
 };
 
 struct Context;

@@ -2,12 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include <fcntl.h>
 #include <unistd.h>
 #include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 #include <condition_variable>
+#include <cstring>
 #include <filesystem>
 #include <mutex>
 #include <set>
@@ -34,6 +36,7 @@ struct Shared {
   std::condition_variable drained;
   std::set<std::shared_ptr<Session>> sessions;  // guarded by mu
   int busy = 0;                                 // requests in flight; guarded by mu
+  std::string upload_dir;  // private (0700), made at start, removed at shutdown
 };
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -68,7 +71,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     file_parser_.reset();
     parser_->header_limit(static_cast<std::uint32_t>(shared_->options.header_limit));
-    parser_->body_limit(shared_->options.body_limit);
+    // The header phase accepts any declared length: the route's own limit is applied once the
+    // preflight has named the route (a Content-Length above it is answered 413 unread).
+    parser_->body_limit(std::max(shared_->options.upload_limit, shared_->options.body_limit));
     stream_.expires_after(std::chrono::seconds(first_ ? shared_->options.read_timeout_seconds
                                                       : shared_->options.idle_timeout_seconds));
     bhttp::async_read_header(stream_, buffer_, *parser_,
@@ -77,25 +82,72 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void on_header(beast::error_code ec, std::size_t) {
     if (ec) return on_read(ec, 0);
-    const auto& h = parser_->get();
-    std::string_view target = h.target();
-    std::string_view path = target.substr(0, target.find('?'));
-    if (shared_->options.is_upload && shared_->options.is_upload(h.method_string(), path)) {
+    // One absolute deadline for the rest of the request: a trickle does not extend it.
+    started_ = std::chrono::steady_clock::now();
+    stream_.expires_at(started_ + std::chrono::seconds(shared_->options.read_timeout_seconds));
+    bool has_body = parser_->chunked() || parser_->content_length().value_or(0) > 0;
+    if (!has_body || !shared_->options.preflight) return read_body(Preflight{});
+    // Authenticate and authorise from the headers before reading any of the body. The
+    // application may call the store: on the worker pool, not the io thread.
+    Request head = head_of(parser_->get());
+    busy_ = true;
+    net::post(*shared_->workers, [self = shared_from_this(), head = std::move(head)]() {
+      Preflight pf;
+      try {
+        pf = self->shared_->options.preflight(head);
+      } catch (const std::exception& e) {
+        spdlog::error("preflight of {} {} failed: {}", head.method, head.path, e.what());
+        pf.refuse = Response::error(Error::internal("preflight failed"));
+      }
+      net::post(self->stream_.get_executor(), [self, pf = std::move(pf)]() mutable {
+        self->busy_ = false;
+        self->read_body(std::move(pf));
+      });
+    });
+  }
+
+  // The request line and headers, as the preflight sees them.
+  Request head_of(const bhttp::request<bhttp::string_body>& h) const {
+    Request r;
+    r.method = std::string(h.method_string());
+    r.target = std::string(h.target());
+    auto qpos = r.target.find('?');
+    if (!url_decode(r.target.substr(0, qpos), r.path, false)) r.path.clear();
+    if (qpos != std::string::npos) parse_query(r.target.substr(qpos + 1), r.query);
+    for (const auto& f : h) {
+      std::string name(f.name_string());
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      r.headers[name] = std::string(f.value());
+    }
+    r.remote_ip = remote_;
+    return r;
+  }
+
+  void read_body(Preflight pf) {
+    unsigned version = parser_->get().version();
+    if (pf.refuse) return refuse(std::move(*pf.refuse), version);
+    size_t limit = pf.body_limit ? pf.body_limit
+                   : pf.upload   ? shared_->options.upload_limit
+                                 : shared_->options.body_limit;
+    if (parser_->content_length().value_or(0) > limit) return too_large(limit, version);
+    if (pf.upload) {
       // Stream the body to a temporary file instead of memory.
       file_parser_.emplace(std::move(*parser_));
-      file_parser_->body_limit(shared_->options.upload_limit);
-      upload_path_ = temp_upload_path();
+      file_parser_->body_limit(limit);
+      upload_path_ = new_upload_file();
       beast::error_code fec;
-      file_parser_->get().body().open(upload_path_.c_str(), beast::file_mode::write, fec);
-      if (fec) {
-        spdlog::error("cannot open upload file {}: {}", upload_path_, fec.message());
-        return on_read(bhttp::error::body_limit, 0);
+      if (!upload_path_.empty())
+        file_parser_->get().body().open(upload_path_.c_str(), beast::file_mode::write, fec);
+      if (upload_path_.empty() || fec) {
+        spdlog::error("cannot create an upload file in {}: {}", upload_dir(), fec.message());
+        remove_upload();
+        return refuse(Response::error({ErrorCode::kUnavailable, "cannot take uploads now", {}}),
+                      version);
       }
-      // Large bodies take long: the read timeout covers each read, not the whole upload.
-      stream_.expires_after(std::chrono::seconds(shared_->options.read_timeout_seconds));
+      stream_.expires_at(started_ + std::chrono::seconds(shared_->options.upload_timeout_seconds));
       return read_upload();
     }
-    stream_.expires_after(std::chrono::seconds(shared_->options.read_timeout_seconds));
+    parser_->body_limit(limit);
     bhttp::async_read(stream_, buffer_, *parser_,
                       beast::bind_front_handler(&Session::on_read, shared_from_this()));
   }
@@ -105,21 +157,25 @@ class Session : public std::enable_shared_from_this<Session> {
                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
                              if (ec) return self->on_read(ec, 0);
                              if (self->file_parser_->is_done()) return self->on_read({}, 0);
-                             self->stream_.expires_after(
-                                 std::chrono::seconds(self->shared_->options.read_timeout_seconds));
-                             self->read_upload();
+                             self->read_upload();  // the deadline stays where it was set
                            });
   }
 
-  std::string temp_upload_path() const {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    fs::path dir = shared_->options.upload_dir.empty() ? fs::temp_directory_path(ec)
-                                                       : fs::path(shared_->options.upload_dir);
+  const std::string& upload_dir() const { return shared_->upload_dir; }
+
+  // A new file in the server's private upload directory, created exclusively (O_EXCL, 0600).
+  std::string new_upload_file() const {
     static std::atomic<uint64_t> counter{0};
-    return (dir / ("kam-upload-" + std::to_string(::getpid()) + "-" +
-                   std::to_string(counter.fetch_add(1))))
-        .string();
+    for (int attempt = 0; attempt < 8; ++attempt) {
+      std::string path = upload_dir() + "/upload-" + std::to_string(counter.fetch_add(1));
+      int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+      if (fd >= 0) {
+        ::close(fd);
+        return path;
+      }
+      if (errno != EEXIST) return {};
+    }
+    return {};
   }
 
   void remove_upload() {
@@ -127,6 +183,20 @@ class Session : public std::enable_shared_from_this<Session> {
     std::error_code ec;
     std::filesystem::remove(upload_path_, ec);
     upload_path_.clear();
+  }
+
+  // Answers without reading the body; what the client still sends is drained and dropped.
+  void refuse(Response r, unsigned version) {
+    linger_ = true;
+    write(std::move(r), false, version);
+  }
+
+  void too_large(size_t limit, unsigned version) {
+    Response r =
+        Response::error({ErrorCode::kTooLarge,
+                         "the request body is larger than " + std::to_string(limit) + " bytes",
+                         {}});
+    refuse(std::move(r), version);
   }
 
   void on_read(beast::error_code ec, std::size_t) {
@@ -143,10 +213,7 @@ class Session : public std::enable_shared_from_this<Session> {
       if (ec == bhttp::error::body_limit) {
         status = 413;
         code = "too_large";
-        msg = "the request body is larger than " +
-              std::to_string(file_parser_ ? shared_->options.upload_limit
-                                          : shared_->options.body_limit) +
-              " bytes";
+        msg = "the request body is larger than the route allows";
       } else if (ec == bhttp::error::header_limit) {
         status = 431;
         msg = "the request headers are too large";
@@ -271,11 +338,30 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string remote_;
   bool busy_ = false;
   bool first_ = true;
+  std::chrono::steady_clock::time_point started_;
   bool linger_ = false;
   std::array<char, 16384> scratch_{};
 };
 
 }  // namespace
+
+// Over the connection limit: a short 503 and the connection closed, without a session. The
+// answer is small enough to fit the fresh socket's send buffer, so writing it does not block.
+void refuse_connection(tcp::socket& socket) {
+  static const std::string kBusy = [] {
+    std::string body =
+        R"({"error":{"code":"unavailable","message":"too many connections; try again shortly",)"
+        R"("field":null}})";
+    return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+           "Retry-After: 1\r\nConnection: close\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body;
+  }();
+  beast::error_code ec;
+  socket.non_blocking(true, ec);
+  if (!ec) socket.write_some(net::buffer(kBusy), ec);
+  socket.shutdown(tcp::socket::shutdown_both, ec);
+  socket.close(ec);
+}
 
 struct Server::Impl {
   std::shared_ptr<Shared> shared = std::make_shared<Shared>();
@@ -299,12 +385,21 @@ struct Server::Impl {
         beast::error_code ignored;
         socket.close(ignored);  // raced with stop(): no new work
       } else {
-        auto s = std::make_shared<Session>(std::move(socket), shared);
+        bool full = false;
         {
           std::lock_guard lock(shared->mu);
-          shared->sessions.insert(s);
+          full = shared->sessions.size() >= shared->options.max_connections;
         }
-        s->start();
+        if (full) {
+          refuse_connection(socket);
+        } else {
+          auto s = std::make_shared<Session>(std::move(socket), shared);
+          {
+            std::lock_guard lock(shared->mu);
+            shared->sessions.insert(s);
+          }
+          s->start();
+        }
       }
       if (!shared->stopping) accept();
     });
@@ -335,6 +430,20 @@ Status Server::start() {
     return Error{ErrorCode::kUnavailable,
                  "cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " + ec.message(),
                  "listen"};
+  {
+    // The private upload directory: only this process writes (and can list) it.
+    std::error_code fec;
+    std::filesystem::path base = o.upload_dir.empty() ? std::filesystem::temp_directory_path(fec)
+                                                      : std::filesystem::path(o.upload_dir);
+    std::string tmpl = (base / "kam-uploads-XXXXXX").string();
+    if (!::mkdtemp(tmpl.data())) {
+      return Error{
+          ErrorCode::kUnavailable,
+          "cannot make an upload directory in " + base.string() + ": " + std::strerror(errno),
+          "upload_dir"};
+    }
+    impl_->shared->upload_dir = tmpl;
+  }
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   int io = o.io_threads > 0 ? o.io_threads : static_cast<int>(cores);
   int workers = o.worker_threads > 0 ? o.worker_threads : static_cast<int>(cores * 4);
@@ -397,8 +506,19 @@ void Server::shutdown() {
   }
   if (impl_->workers) impl_->workers->join();
   // Sessions still registered (drain timed out) hold the shared state: break the cycle.
-  std::lock_guard lock(sh.mu);
-  sh.sessions.clear();
+  {
+    std::lock_guard lock(sh.mu);
+    sh.sessions.clear();
+  }
+  // No upload outlives the server, whatever path its request took.
+  if (!sh.upload_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(sh.upload_dir, ec);
+  }
+}
+
+std::string Server::upload_dir() const {
+  return impl_->shared->upload_dir;
 }
 
 }  // namespace kam::http

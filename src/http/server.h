@@ -5,11 +5,20 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "http/message.h"
 
 namespace kam::http {
+
+// What the application says of a request from its headers alone, before any body is read.
+struct Preflight {
+  // Set: answered at once (401, 403, 404, 413 …) and the body is never read.
+  std::optional<Response> refuse;
+  bool upload = false;    // stream the body to a temporary file (Request::body_file)
+  size_t body_limit = 0;  // the route's own limit in bytes; 0: the server's default
+};
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
@@ -18,12 +27,17 @@ struct ServerOptions {
   int worker_threads = 0;  // 0: 4 per core
   size_t header_limit = 16 * 1024;
   size_t body_limit = 1024 * 1024;
-  int read_timeout_seconds = 30;   // to receive a whole request once it started
-  int idle_timeout_seconds = 75;   // keep-alive connection with no request
-  int drain_timeout_seconds = 20;  // longest wait for in-flight requests at stop
-  // Uploads: a request whose method and path this accepts has its body streamed to a
-  // temporary file in upload_dir (Request::body_file), up to upload_limit bytes.
-  std::function<bool(std::string_view method, std::string_view path)> is_upload;
+  int read_timeout_seconds = 30;     // absolute: the whole request, headers and body
+  int idle_timeout_seconds = 75;     // keep-alive connection with no request
+  int upload_timeout_seconds = 900;  // absolute: a whole upload, however slowly it trickles
+  int drain_timeout_seconds = 20;    // longest wait for in-flight requests at stop
+  size_t max_connections = 4096;     // more at once are answered 503 and closed
+  // Asked (on the worker pool) for every request with a body, from its headers alone: it
+  // authenticates and authorises, and says whether the body is an upload and its limit.
+  std::function<Preflight(const Request& head)> preflight;
+  // Uploads are streamed to a temporary file, up to upload_limit bytes (or the route's limit),
+  // created with O_EXCL in a private directory (0700) below upload_dir, removed on every path
+  // (the directory at shutdown).
   size_t upload_limit = 2ULL * 1024 * 1024 * 1024;
   std::string upload_dir;  // default: the system temp directory
 };
@@ -37,6 +51,8 @@ class Server {
   Status start();
   // The port actually bound (useful with port 0).
   unsigned short port() const;
+  // The private directory uploads are streamed into (removed at shutdown).
+  std::string upload_dir() const;
   // Blocks until SIGINT/SIGTERM (or stop()), then drains and returns.
   void run_until_signal();
   // Stops accepting and closes idle connections; never blocks.

@@ -124,8 +124,8 @@ test('a manager accepts a task, records a contact and closes it as retained; the
   await signOut();
 });
 
-test('a supervisor sees a broken condition marked at its position, fixes it, previews and saves a new version', async () => {
-  await signIn('supervisor1');
+test('an analyst (rules are province-wide settings) sees a broken condition marked at its position, fixes it, previews and saves a new version', async () => {
+  await signIn('analyst1');
   await page.waitForURL((u) => !/\/login/.test(u));
   await page.goto(`${BASE}/alerts/rules`);
   await page.waitForSelector('[data-test=rules-table] .el-table__row');

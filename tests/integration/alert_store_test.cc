@@ -94,7 +94,16 @@ TEST_P(AlertTest, ABrokenRuleNeverStopsTheOthers) {
 }
 
 TEST_P(AlertTest, RulesAreValidatedVersionedAndPreviewed) {
-  auto sup = actor("supervisor1");
+  // Rules raise tasks for every customer: analysts and admins set them; supervisors preview.
+  auto sup = actor("analyst1");
+  EXPECT_EQ(s_->alerts.create_rule(actor("supervisor1"), {{"name", "x"}, {"condition", "bill > 1"}})
+                .error()
+                .code,
+            ErrorCode::kForbidden);
+  EXPECT_EQ(s_->alerts.update_rule(actor("supervisor1"), 1, {{"version", 1}, {"enabled", false}})
+                .error()
+                .code,
+            ErrorCode::kForbidden);
   auto bad = s_->alerts.create_rule(sup, {{"name", "x"}, {"condition", "bill >= 100 and"}});
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().field, "condition");
@@ -134,7 +143,8 @@ TEST_P(AlertTest, RulesAreValidatedVersionedAndPreviewed) {
   EXPECT_EQ((*versions)["items"][1]["condition"], "bill[-2] >= 200 and bill < bill[-2] * 0.5");
   // The preview counts what a run creates for the rule.
   auto preview = s_->alerts.preview(
-      sup, {{"level", "member"}, {"condition", "bill[-2] >= 300 and bill < bill[-2] * 0.5"}});
+      actor("supervisor1"),
+      {{"level", "member"}, {"condition", "bill[-2] >= 300 and bill < bill[-2] * 0.5"}});
   ASSERT_TRUE(preview.ok()) << preview.error().message;
   EXPECT_TRUE((*preview)["valid"].get<bool>());
   int64_t expected = (*preview)["this_month"]["customers"];

@@ -79,22 +79,28 @@ test('rules: editor preview with positions, versions, refusals with the field na
   assert.ok(ok.body.this_month.customers >= 0);
   assert.ok('last_month' in ok.body);
   assert.equal((await m1.post('/api/v1/alert-rules/preview', { condition: 'bill > 1' })).status, 403);
-  const refused = await sup1.post('/api/v1/alert-rules', { name: 'x', condition: 'status == "lost"' });
+  // Rules raise tasks province-wide: admins and analysts set them; a supervisor reads and previews.
+  const sup = await sup1.post('/api/v1/alert-rules', { name: '集团收入骤降', level: 'customer', condition: 'revenue_drop_pct >= 40' });
+  assert.equal(sup.status, 403);
+  const builtin = (await sup1.get('/api/v1/alert-rules')).body.items.find((r) => r.builtin);
+  assert.equal((await sup1.patch(`/api/v1/alert-rules/${builtin.id}`, { version: builtin.version, enabled: false })).status, 403);
+  const refused = await analyst.post('/api/v1/alert-rules', { name: 'x', condition: 'status == "lost"' });
   assert.equal(refused.status, 400);
   assert.equal(refused.body.error.field, 'condition');
-  const created = await sup1.post('/api/v1/alert-rules', { name: '集团收入骤降', level: 'customer', condition: 'revenue_drop_pct >= 40 and revenue[-2] >= 1000',
+  const created = await analyst.post('/api/v1/alert-rules', { name: '集团收入骤降', level: 'customer', condition: 'revenue_drop_pct >= 40 and revenue[-2] >= 1000',
                                                           severity: 'critical', deadline_days: 3 });
   assert.equal(created.status, 201, created.text);
-  const patched = await sup1.patch(`/api/v1/alert-rules/${created.body.id}`, { version: 1, enabled: false });
+  const patched = await analyst.patch(`/api/v1/alert-rules/${created.body.id}`, { version: 1, enabled: false });
   assert.equal(patched.status, 200);
   assert.equal(patched.body.version, 2);
-  assert.equal((await sup1.patch(`/api/v1/alert-rules/${created.body.id}`, { version: 1, enabled: true })).status, 409);
+  assert.equal((await analyst.patch(`/api/v1/alert-rules/${created.body.id}`, { version: 1, enabled: true })).status, 409);
   const versions = await sup1.get(`/api/v1/alert-rules/${created.body.id}/versions`);
   assert.deepEqual(versions.body.items.map((v) => v.enabled), [false, true]);
   const fields = await sup1.get('/api/v1/alert-rules/fields');
   assert.ok(fields.body.member.some((f) => f.name === 'zone' && f.values.includes('white')));
   assert.ok(fields.body.customer.some((f) => f.name === 'revenue_drop_pct'));
-  assert.equal((await sup1.raw('DELETE', `/api/v1/alert-rules/${created.body.id}`)).status, 204);
+  assert.equal((await sup1.raw('DELETE', `/api/v1/alert-rules/${created.body.id}`)).status, 403);
+  assert.equal((await analyst.raw('DELETE', `/api/v1/alert-rules/${created.body.id}`)).status, 204);
 });
 
 test('the engine runs on demand for the right roles; a rerun creates nothing', async () => {
@@ -109,7 +115,9 @@ test('zones: thresholds are configuration; a customer shows its zone history and
   const cfg = await sup1.get('/api/v1/zones/config');
   assert.equal(cfg.body.config.bill_a_fen, 10000);
   assert.equal((await put(m1, '/api/v1/zones/config', { version: cfg.body.version, config: { mou_b: 100 } })).status, 403);
-  const bad = await put(sup1, '/api/v1/zones/config', { version: cfg.body.version, config: { mou_b: -5 } });
+  assert.equal((await put(sup1, '/api/v1/zones/config', { version: cfg.body.version, config: { mou_b: 100 } })).status, 403,
+               'zone thresholds are province-wide: not a supervisor\'s');
+  const bad = await put(analyst, '/api/v1/zones/config', { version: cfg.body.version, config: { mou_b: -5 } });
   assert.equal(bad.status, 400);
   assert.equal(bad.body.error.field, 'mou_b');
   const mine = (await m1.get('/api/v1/customers?limit=50')).body.items;

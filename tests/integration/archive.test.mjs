@@ -93,6 +93,42 @@ test('merchant staff cannot read the archive; portal users see only their group'
   assert.ok(list.items.length >= 1);
   for (const c of list.items) assert.ok(c.id === portal.user.customer_id || c.parent_id === portal.user.customer_id);
   assert.equal((await portal.patch(`/api/v1/customers/${portal.user.customer_id}`, { version: 1, note: 'x' })).status, 403);
+  // Only the fields made for the portal: no notes, managers' ids, risk or competitors.
+  for (const c of list.items) {
+    for (const hidden of ['note', 'account_manager_id', 'phone_manager_id', 'competitors', 'sensitivity', 'version']) {
+      assert.ok(!(hidden in c), `portal sees no ${hidden}`);
+    }
+  }
+  const own = portal.user.customer_id;
+  // The staff's view of the group is not the portal's: key persons (attitudes, hobbies),
+  // contact notes, needs, the 360 view; the staff directory is staff-only.
+  for (const p of [`/api/v1/customers/${own}/key-persons`, `/api/v1/customers/${own}/contacts`,
+                   `/api/v1/customers/${own}/needs`, `/api/v1/customers/${own}/overview`, '/api/v1/users', '/api/v1/teams']) {
+    const r = await portal.get(p);
+    assert.ok(r.status === 403 || r.status === 404, `${p}: ${r.status}`);
+    assert.equal((await merchant.get(p)).status >= 403, true, p);
+  }
+  const members = await portal.get(`/api/v1/customers/${own}/members?limit=5`);
+  assert.equal(members.status, 200);
+  for (const m of members.body.items) assert.ok(!('id_number' in m));
+  // Filtering by a field the portal does not see is refused (it would answer what it holds).
+  assert.equal((await portal.get('/api/v1/customers?manager=1')).status, 403);
+});
+
+test('masked numbers cannot be recovered by search or filter', async () => {
+  // A member number the account manager sees in full; the analyst sees it masked.
+  const c = (await m1.get('/api/v1/customers?limit=1')).body.items[0];
+  const m = (await m1.get(`/api/v1/customers/${c.id}/members?limit=1`)).body.items[0];
+  assert.match(m.number, /^1[3-9]\d{9}$/);
+  const prefix = m.number.slice(0, 7);
+  const full = await m1.get(`/api/v1/customers?q=${prefix}&limit=200`);
+  assert.ok(full.body.items.some((x) => x.id === c.id), 'the manager finds the customer by number');
+  const masked = await analyst.get(`/api/v1/customers?q=${prefix}&limit=200`);
+  assert.equal(masked.status, 200);
+  assert.equal(masked.body.total, 0, 'a prefix of a masked number matches nothing');
+  const exact = await analyst.get(`/api/v1/customers/${c.id}/members?number=${m.number}`);
+  assert.equal(exact.status, 403, 'an exact filter on a masked number is refused');
+  assert.equal((await m1.get(`/api/v1/customers/${c.id}/members?number=${m.number}`)).body.total, 1);
 });
 
 test('create a customer: validation names the field, nothing is written on error', async () => {
@@ -200,6 +236,10 @@ test('members, key persons, contracts, contacts and needs: create, validate, cha
   const ov = (await m1.get(`${base}/overview`)).body;
   assert.equal(ov.contacts[0].id, contact.body.id, 'newest contact first on the timeline');
   assert.equal(ov.key_persons.find((k) => k.id === boss.body.id).last_contact_at, instant(-1));
+  // Someone else with contact rights neither changes nor deletes the author's record.
+  assert.equal((await agent.del(`/api/v1/contacts/${contact.body.id}`)).status, 403);
+  assert.equal((await agent.patch(`/api/v1/contacts/${contact.body.id}`, { version: contact.body.version, subject: 'x' })).status, 403);
+  assert.equal((await m1.get(`/api/v1/contacts/${contact.body.id}`)).status, 200, 'the record is still there');
   const wrongKp = await m1.post(`${base}/contacts`, { channel: 'call', subject: 'x', occurred_at: '2026-11-20T10:00:00Z', key_person_id: 1 });
   if (wrongKp.status !== 201) assert.equal(wrongKp.body.error.field, 'key_person_id');
 

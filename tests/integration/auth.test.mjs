@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { startKam, client, PASSWORD } from './harness.mjs';
 
 let kam;
-before(async () => { kam = await startKam({ groups: 12, members: 300 }); });
+// The tests' own address is a trusted proxy here, so X-Forwarded-For stands for other clients.
+before(async () => { kam = await startKam({ groups: 12, members: 300, serveArgs: ['--trusted-proxy', '127.0.0.1'] }); });
 after(async () => { await kam.stop(); });
 
 test('login answers a token and an HttpOnly SameSite=Strict cookie', async () => {
@@ -53,15 +54,23 @@ test('logout revokes the session', async () => {
   assert.equal((await c.get('/api/v1/auth/me')).status, 401);
 });
 
-test('repeated failures lock the account for a while (429 with Retry-After)', async () => {
+test('repeated failures lock the guessing client out for a while (429 with Retry-After), not the owner', async () => {
   const anon = client(kam.url);
+  const attacker = { 'x-forwarded-for': '198.51.100.7' };
+  const owner = { 'x-forwarded-for': '203.0.113.9' };
   for (let i = 0; i < 5; i++) {
-    const r = await anon.post('/api/v1/auth/login', { username: 'phone2', password: 'bad-password' + i });
+    const r = await anon.post('/api/v1/auth/login', { username: 'phone2', password: 'bad-password' + i }, attacker);
     assert.equal(r.status, 401);
   }
-  const locked = await anon.post('/api/v1/auth/login', { username: 'phone2', password: PASSWORD });
+  const locked = await anon.post('/api/v1/auth/login', { username: 'phone2', password: PASSWORD }, attacker);
   assert.equal(locked.status, 429);
-  assert.ok(Number(locked.headers.get('retry-after')) > 0);
+  const first = Number(locked.headers.get('retry-after'));
+  assert.ok(first > 0 && first <= 30, `the first lock is short (${first} s)`);
+  // The owner, from their own address, still signs in: a lock is no weapon against them.
+  assert.equal((await anon.post('/api/v1/auth/login', { username: 'phone2', password: PASSWORD }, owner)).status, 200);
+  // Each further failure doubles the wait (backoff).
+  const again = await anon.post('/api/v1/auth/login', { username: 'phone2', password: 'bad-password-x' }, attacker);
+  assert.equal(again.status, 429, 'a locked client is not even checked');
   // Another user is not affected by phone2's lock.
   assert.equal((await anon.post('/api/v1/auth/login', { username: 'phone1', password: PASSWORD })).status, 200);
 });

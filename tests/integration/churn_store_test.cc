@@ -105,6 +105,25 @@ TEST_P(ChurnStoreTest, EngineTrainsScoresAndManagersReadWithinScope) {
   EXPECT_EQ(other.error().code, ErrorCode::kNotFound);
   EXPECT_FALSE(s_->churn.score_customers(m1, 202610, t).ok()) << "managers do not score";
 
+  // Scoring some customers replaces their scores only; a supervisor scores within their teams'
+  // customers, and a customer outside them answers 404 with nothing written.
+  services::ScoringTable part;
+  part.features.rows = 1;
+  part.features.columns = {{"tenure_months", true, {60}, {}},
+                           {"bill_trend", true, {0.1}, {}},
+                           {"package", false, {}, {"A"}}};
+  part.customer_ids = {b};
+  ASSERT_TRUE(s_->churn.score_customers(analyst, 202610, part).ok());
+  EXPECT_EQ(count("churn_scores"), 4) << "b's row replaced; a's two and c's kept";
+  auto sup1 = actor("supervisor1");
+  ASSERT_TRUE(s_->churn.score_customers(sup1, 202610, part).ok()) << "b is in supervisor1's teams";
+  part.customer_ids = {c};
+  auto outside = s_->churn.score_customers(sup1, 202610, part);
+  ASSERT_FALSE(outside.ok());
+  EXPECT_EQ(outside.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(count("churn_scores"), 4);
+  EXPECT_EQ(s_->churn.score_month(sup1, 202610).error().code, ErrorCode::kForbidden);
+
   // The stored model is the same model: loading it back scores identically.
   auto current = s_->churn.current_model();
   ASSERT_TRUE(current.ok() && current->has_value());

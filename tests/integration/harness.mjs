@@ -61,11 +61,11 @@ export function freshStore(dir) {
   return { url: `sqlite:${dir}/kam.db`, drop: () => {} };
 }
 
-export async function startKam({ groups = 40, members = 2000, seed = 7, demo = true } = {}) {
+export async function startKam({ groups = 40, members = 2000, seed = 7, demo = true, serveArgs = [] } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'kam-api-'));
   const store = freshStore(dir);
   if (demo) run(['demo-data', '--db', store.url, '--groups', String(groups), '--members', String(members), '--seed', String(seed)]);
-  const proc = spawn(KAM, ['serve', '--db', store.url, '--listen', '127.0.0.1:0', '--workers', '4', '--log-level', 'warn'],
+  const proc = spawn(KAM, ['serve', '--db', store.url, '--listen', '127.0.0.1:0', '--workers', '4', '--log-level', 'warn', ...serveArgs],
                      { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });

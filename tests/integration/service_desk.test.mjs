@@ -57,8 +57,7 @@ test('access: the agent works its team queue, managers see their customers, port
   assert.equal((await m1.get(`/api/v1/work-orders/${id}`)).status, 200);
   assert.equal((await m3.get(`/api/v1/work-orders/${id}`)).status, 404);
   const forC3 = await m1.post('/api/v1/work-orders', { type: 'fault', title: 'x', customer_id: c3.id });
-  assert.equal(forC3.status, 400);
-  assert.equal(forC3.body.error.field, 'customer_id');
+  assert.equal(forC3.status, 404, 'a customer outside the scope is not there');
   // Another team's queue is not the agent's.
   assert.equal((await agent.get('/api/v1/work-orders/queue?team_id=2')).status, 403);
   const m1list = await m1.get('/api/v1/work-orders?limit=200');

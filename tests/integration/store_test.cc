@@ -179,8 +179,24 @@ TEST_P(StoreTest, HandoverSwitchesManagerAtomically) {
   for (const auto& item : (*h)["items"]) {
     ASSERT_TRUE(s_->archive.tick_handover_item(sup, (*h)["id"], item["id"], {{"done", true}}).ok());
   }
-  auto done = s_->archive.complete_handover(sup, (*h)["id"]);
-  ASSERT_TRUE(done.ok()) << done.error().message;
+  // Four completions at once (as through four servers): one wins, the others answer 409.
+  std::atomic<int> won{0}, conflicts{0};
+  std::vector<std::thread> racers;
+  for (int i = 0; i < 4; ++i) {
+    racers.emplace_back([&] {
+      auto done = s_->archive.complete_handover(sup, (*h)["id"]);
+      if (done.ok()) ++won;
+      if (!done.ok() && done.error().code == ErrorCode::kConflict) ++conflicts;
+    });
+  }
+  for (auto& t : racers) t.join();
+  EXPECT_EQ(won.load(), 1);
+  EXPECT_EQ(conflicts.load(), 3);
+  auto given = (*lease)->query_one(
+      "SELECT COUNT(*) FROM assignments WHERE customer_id = ? AND role = 'account_manager' AND "
+      "user_id = ?",
+      {customer, m2});
+  EXPECT_EQ((*given)->i64(0), 1) << "one assignment, however many completed at once";
   auto am =
       (*lease)->query_one("SELECT account_manager_id FROM customers WHERE id = ?", {customer});
   EXPECT_EQ((*am)->i64(0), m2);

@@ -33,6 +33,23 @@ TEST(Csv, QuotedFieldsEscapesAndLineEnds) {
   EXPECT_EQ(lines, (std::vector<size_t>{1, 2, 4}));
 }
 
+// Every escaped field of a record keeps its own text while later ones are read: the views the
+// reader answers point into storage that does not move (this read freed memory before).
+TEST(Csv, ManyEscapedFieldsPerRecordStayValid) {
+  std::string text = "\"a\"\"\",\"b\"\"\"";
+  std::vector<std::string> want = {"a\"", "b\""};
+  for (int i = 0; i < 200; ++i) {
+    std::string v = "f" + std::to_string(i) + "\"";
+    text += ",\"f" + std::to_string(i) + "\"\"\"";
+    want.push_back(v);
+  }
+  text += "\n\"x\"\"\",\"\"\"\"\n";
+  auto rows = read_all(text);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0], want);
+  EXPECT_EQ(rows[1], (std::vector<std::string>{"x\"", "\""}));
+}
+
 TEST(Csv, UnterminatedQuoteNamesTheLine) {
   csv::Reader r("a,b\n1,\"open\n2,3\n");
   std::vector<std::string_view> f;

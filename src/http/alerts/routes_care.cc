@@ -282,7 +282,8 @@ void Api::add_care_routes() {
        .query = {{"file_name", "string", "the file's name, for the import list"}},
        .response_schema = "CdrImport",
        .success_status = 202,
-       .upload_content_type = "text/csv"},
+       .upload_content_type = "text/csv",
+       .perm = domain::Perm::kUsageImport},
       [](Context& c) {
         if (c.req.body_file.empty())
           return Response::error(Error::invalid("", "the request has no file body"));

@@ -198,7 +198,9 @@ void Api::add_churn_routes() {
                          {"seed", "integer", "random seed (default 42)"}},
                .response_schema = "ChurnModel",
                .success_status = 201,
-               .upload_content_type = "text/csv"},
+               .upload_content_type = "text/csv",
+               .perm = domain::Perm::kChurnManage,
+               .max_body_bytes = kMaxTrainingFile},
               [](Context& c) {
                 auto r = train_request(c);
                 if (!r) return Response::error(r.error());
@@ -315,7 +317,9 @@ void Api::add_churn_routes() {
        .tag = "churn",
        .query = {{"month", "string", "the month scored, YYYY-MM", true}},
        .response_schema = "ChurnScoring",
-       .upload_content_type = "text/csv"},
+       .upload_content_type = "text/csv",
+       .perm = domain::Perm::kChurnManage,
+       .max_body_bytes = kMaxTrainingFile},
       [](Context& c) {
         auto month = domain::parse_month(c.query("month"));
         if (!month)

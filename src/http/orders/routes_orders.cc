@@ -567,7 +567,9 @@ void add_order_routes(Router& router) {
        .query = {{"file_name", "string", "the file's name"}},
        .response_schema = "OrderDocument",
        .success_status = 201,
-       .upload_content_type = "application/octet-stream"},
+       .upload_content_type = "application/octet-stream",
+       .perm = domain::Perm::kOrderWrite,
+       .max_body_bytes = 10 * 1024 * 1024},
       with_id([](Context& c, int64_t id) {
         if (c.req.body_file.empty())
           return Response::error(Error::invalid("", "the request has no file body"));

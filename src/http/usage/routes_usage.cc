@@ -118,7 +118,8 @@ void Api::add_usage_routes() {
                  {"compute", "boolean", "run the value computation afterwards (default true)"}},
        .response_schema = "UsageImport",
        .success_status = 202,
-       .upload_content_type = "text/csv"},
+       .upload_content_type = "text/csv",
+       .perm = domain::Perm::kUsageImport},
       [](Context& c) {
         if (c.req.body_file.empty())
           return Response::error(Error::invalid("", "the request has no file body"));

@@ -38,8 +38,10 @@ json rule_json(const db::Row& r) {
           {"open_tasks", r.i64(16)}};
 }
 
+// Rules and zone thresholds raise tasks for every customer: admins and analysts set them,
+// supervisors read and preview them.
 bool can_manage_rules(const Actor& a) {
-  return a.role == domain::Role::kAdmin || a.role == domain::Role::kSupervisor;
+  return a.can(domain::Perm::kAlertRulesManage);
 }
 
 // The editable fields of a rule, validated; `current` is the rule being changed (null: new).
@@ -155,8 +157,7 @@ Result<json> AlertService::get_rule(const Actor& a, int64_t id) {
 }
 
 Result<json> AlertService::create_rule(const Actor& a, const json& body) {
-  if (!can_manage_rules(a))
-    return Error::forbidden("alert rules are set by supervisors and admins");
+  if (!can_manage_rules(a)) return Error::forbidden("alert rules are set by admins and analysts");
   KAM_TRY(r, rule_input(body, nullptr));
   KAM_TRY(lease, records_.db().acquire());
   KAM_TRY(tx, db::Transaction::begin(lease));
@@ -190,8 +191,7 @@ Result<json> AlertService::create_rule(const Actor& a, const json& body) {
 }
 
 Result<json> AlertService::update_rule(const Actor& a, int64_t id, const json& body) {
-  if (!can_manage_rules(a))
-    return Error::forbidden("alert rules are set by supervisors and admins");
+  if (!can_manage_rules(a)) return Error::forbidden("alert rules are set by admins and analysts");
   if (!body.is_object() || !body.contains("version") || !body["version"].is_number_integer()) {
     return Error::invalid("version", "is required: send the version you read");
   }
@@ -238,8 +238,7 @@ Result<json> AlertService::update_rule(const Actor& a, int64_t id, const json& b
 }
 
 Status AlertService::delete_rule(const Actor& a, int64_t id) {
-  if (!can_manage_rules(a))
-    return Error::forbidden("alert rules are set by supervisors and admins");
+  if (!can_manage_rules(a)) return Error::forbidden("alert rules are set by admins and analysts");
   KAM_TRY(lease, records_.db().acquire());
   KAM_TRY(tx, db::Transaction::begin(lease));
   KAM_TRY(before, load_rule(tx.conn(), id));
@@ -331,7 +330,7 @@ Result<json> AlertService::get_zone_config(const Actor& a) {
 
 Result<json> AlertService::put_zone_config(const Actor& a, const json& body) {
   if (!can_manage_rules(a))
-    return Error::forbidden("zone thresholds are set by supervisors and admins");
+    return Error::forbidden("zone thresholds are set by admins and analysts");
   KAM_CHECK(zone_settings().change<domain::ZoneConfig>(records_.db(), records_.clock(), a, body));
   return get_zone_config(a);
 }

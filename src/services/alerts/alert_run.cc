@@ -434,8 +434,9 @@ Result<json> AlertService::run(const Actor& a, int month) {
 }
 
 Result<json> AlertService::preview(const Actor& a, const json& body) {
-  if (a.role != domain::Role::kAdmin && a.role != domain::Role::kSupervisor) {
-    return Error::forbidden("alert rules are set by supervisors and admins");
+  // Those who set rules, and supervisors weighing a change to propose.
+  if (!a.can(domain::Perm::kAlertRulesManage) && a.role != domain::Role::kSupervisor) {
+    return Error::forbidden("rules are previewed by admins, analysts and supervisors");
   }
   if (!body.is_object()) return Error::invalid("", "the request body must be a JSON object");
   if (!body.contains("condition") || !body["condition"].is_string())

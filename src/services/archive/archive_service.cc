@@ -230,7 +230,7 @@ void ArchiveService::init_customer_hooks() {
     KAM_CHECK(c.exec("DELETE FROM key_persons WHERE customer_id = ?", {id}));
     return {};
   };
-  customer_.filters = [](db::Connection& c, const ListQuery& q, std::string& where,
+  customer_.filters = [](db::Connection& c, const Actor& a, const ListQuery& q, std::string& where,
                          db::Params& p) -> Status {
     if (auto it = q.params.find("q"); it != q.params.end() && !it->second.empty()) {
       std::string text = lower_ascii(it->second);
@@ -250,7 +250,9 @@ void ArchiveService::init_customer_hooks() {
                    (c.dialect() == db::Dialect::kPostgres ? "ILIKE" : "LIKE") + " ? ESCAPE '\\'";
           p.push_back(like_pattern(text));
         }
-        if (all_digits(text) && text.size() >= 3) {
+        // Member numbers and subscribers' phones only for those who see them unmasked: a
+        // prefix search would otherwise recover a masked number digit by digit.
+        if (all_digits(text) && text.size() >= 3 && sees_unmasked(a, domain::Mask::kPhone)) {
           clause +=
               " OR t.id IN (SELECT customer_id FROM members WHERE number >= ? AND number < ?) OR "
               "t.phone = ?";
@@ -404,13 +406,10 @@ void ArchiveService::init_child_hooks() {
   contact_.create_perm = Perm::kContactWrite;
   contact_.write_perm = Perm::kContactWrite;
   contact_.delete_perm = Perm::kContactWrite;
+  contact_.author_field = "user_id";
   contact_.validate = [this](db::Connection& c, const Actor& a, json& row,
                              const json* before) -> Status {
     if (!before) row["user_id"] = a.user_id;
-    if (before && id_of(*before, "user_id") != a.user_id && a.role != domain::Role::kAdmin &&
-        a.role != domain::Role::kSupervisor) {
-      return Error::forbidden("only the author or a supervisor may change a contact record");
-    }
     if (!row["key_person_id"].is_null()) {
       KAM_TRY(r, c.query_one("SELECT customer_id FROM key_persons WHERE id = ?",
                              {row["key_person_id"].get<int64_t>()}));
@@ -435,7 +434,7 @@ void ArchiveService::init_child_hooks() {
                {*at, after["key_person_id"].get<int64_t>(), *at}));
     return {};
   };
-  contact_.filters = [](db::Connection&, const ListQuery& q, std::string& where,
+  contact_.filters = [](db::Connection&, const Actor&, const ListQuery& q, std::string& where,
                         db::Params& p) -> Status {
     for (const char* key : {"from", "to"}) {
       auto it = q.params.find(key);

@@ -260,6 +260,18 @@ Result<json> ArchiveService::tick_handover_item(const Actor& a, int64_t hid, int
   return out;
 }
 
+// Moves an open handover to `status` only if nobody changed it since it was read (the version
+// guard); 409 otherwise.
+static Status close_open_handover(db::Connection& c, const json& h, const char* status,
+                                  int64_t now) {
+  KAM_TRY(n, c.exec("UPDATE handovers SET status = ?, completed_at = ?, updated_at = ?, version = "
+                    "version + 1 WHERE id = ? AND status = 'open' AND version = ?",
+                    {std::string(status), now, now, h["id"].get<int64_t>(),
+                     h["version"].get<int64_t>()}));
+  if (n == 0) return Error::conflict("this handover was changed by someone else; reload it");
+  return {};
+}
+
 Result<json> ArchiveService::complete_handover(const Actor& a, int64_t id) {
   if (!a.can(domain::Perm::kHandover))
     return Error::forbidden("only supervisors and admins complete handovers");
@@ -275,6 +287,10 @@ Result<json> ArchiveService::complete_handover(const Actor& a, int64_t id) {
     return Error::conflict(std::to_string(left) + " checklist items are not done yet", "items");
   }
   int64_t now = records_.clock().now();
+  // Claim the handover first: of two completions at once (through two servers), one changes
+  // the row and goes on, the other finds it no longer open and answers 409 — never two
+  // assignments.
+  KAM_CHECK(close_open_handover(c, *h, "completed", now));
   int64_t customer = (*h)["customer_id"].get<int64_t>(), to = (*h)["to_user_id"].get<int64_t>();
   std::string role = (*h)["role"].get<std::string>();
   std::string column = role == "phone_manager" ? "phone_manager_id" : "account_manager_id";
@@ -300,10 +316,6 @@ Result<json> ArchiveService::complete_handover(const Actor& a, int64_t id) {
     KAM_CHECK(AlertService::reassign_on_handover(c, customer, (*h)["from_user_id"].get<int64_t>(),
                                                  to, now));
   }
-  KAM_CHECK(
-      c.exec("UPDATE handovers SET status = 'completed', completed_at = ?, updated_at = ?, version "
-             "= version + 1 WHERE id = ?",
-             {now, now, id}));
   KAM_CHECK(write_audit(
       c, records_.clock(), a, "update", "customer", customer,
       json{{column, before && !before->is_null(0) ? json(before->i64(0)) : json(nullptr)}},
@@ -325,10 +337,7 @@ Result<json> ArchiveService::cancel_handover(const Actor& a, int64_t id, const j
   if ((*h)["status"] != "open")
     return Error::conflict("this handover is " + (*h)["status"].get<std::string>());
   int64_t now = records_.clock().now();
-  KAM_CHECK(
-      c.exec("UPDATE handovers SET status = 'cancelled', completed_at = ?, updated_at = ?, version "
-             "= version + 1 WHERE id = ?",
-             {now, now, id}));
+  KAM_CHECK(close_open_handover(c, *h, "cancelled", now));
   KAM_CHECK(write_audit(c, records_.clock(), a, "cancel", "handover", id, nullptr,
                         body.is_object() && body.contains("reason")
                             ? json{{"reason", body["reason"]}}

@@ -6,7 +6,7 @@ namespace kam::services {
 
 AdminService::AdminService(Records& records, AuthService& auth) : records_(records), auth_(auth) {
   using domain::Perm;
-  user_hooks_.read_perm = Perm::kArchiveRead;  // staff pick managers in filters and handovers
+  user_hooks_.read_perm = Perm::kDirectoryRead;  // staff pick managers in filters and handovers
   user_hooks_.create_perm = Perm::kUsersManage;
   user_hooks_.write_perm = Perm::kUsersManage;
   user_hooks_.delete_perm = Perm::kUsersManage;
@@ -55,7 +55,7 @@ AdminService::AdminService(Records& records, AuthService& auth) : records_(recor
     return {};
   };
 
-  team_hooks_.read_perm = Perm::kArchiveRead;
+  team_hooks_.read_perm = Perm::kDirectoryRead;
   team_hooks_.create_perm = Perm::kUsersManage;
   team_hooks_.write_perm = Perm::kUsersManage;
   team_hooks_.delete_perm = Perm::kUsersManage;

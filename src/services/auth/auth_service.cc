@@ -1,5 +1,7 @@
 #include "services/auth/auth_service.h"
 
+#include <algorithm>
+
 #include "common/crypto.h"
 #include "services/core/audit.h"
 
@@ -54,9 +56,28 @@ Status AuthService::record_failure(db::Connection& c, const std::string& key, in
       "window_start = CASE WHEN login_throttle.window_start < ? THEN ? ELSE "
       "login_throttle.window_start END",
       {key, now, window_floor, window_floor, now}));
-  KAM_CHECK(c.exec("UPDATE login_throttle SET locked_until = ? WHERE key = ? AND failures >= ?",
-                   {now + policy_.lockout, key, static_cast<int64_t>(limit)}));
+  KAM_TRY(row, c.query_one("SELECT failures FROM login_throttle WHERE key = ?", {key}));
+  int64_t failures = row ? row->i64(0) : 0;
+  if (failures >= limit) {
+    // Backoff: the limit-th failure locks for backoff_base, each one after doubles it.
+    int64_t over = std::min<int64_t>(failures - limit, 30);
+    int64_t wait = std::min(policy_.lockout, policy_.backoff_base << over);
+    KAM_CHECK(
+        c.exec("UPDATE login_throttle SET locked_until = ? WHERE key = ?", {now + wait, key}));
+  }
   return {};
+}
+
+Status AuthService::check_throttle(db::Connection& c, const std::vector<std::string>& keys) {
+  int64_t now = clock_.now(), until = 0;
+  for (const auto& k : keys) {
+    KAM_TRY(u, throttled_until(c, k));
+    until = std::max(until, u);
+  }
+  if (until <= now) return {};
+  Error e{ErrorCode::kTooManyRequests, "too many failed attempts; try again later", {}};
+  e.retry_after = until - now;
+  return e;
 }
 
 Result<LoginResult> AuthService::login(const std::string& username, const std::string& password,
@@ -65,26 +86,20 @@ Result<LoginResult> AuthService::login(const std::string& username, const std::s
   if (password.empty()) return Error::invalid("password", "is required");
   if (username.size() > 64) return Error::invalid("username", "is too long");
   if (password.size() > 256) return Error::invalid("password", "is too long");
-  const std::string user_key = "user:" + username, ip_key = "ip:" + ip;
+  // Failures count per (username, client): someone guessing at a name locks only themselves
+  // out, never its owner elsewhere. The client's own key bounds one address's guessing overall.
+  const std::string user_key = "user:" + username + "@" + ip, ip_key = "ip:" + ip;
   int64_t now = clock_.now();
   KAM_TRY(lease, db_.acquire());
-  {
-    KAM_TRY(u, throttled_until(*lease, user_key));
-    KAM_TRY(i, throttled_until(*lease, ip_key));
-    int64_t until = std::max(u, i);
-    if (until > now) {
-      Error e{ErrorCode::kTooManyRequests, "too many failed logins; try again later", {}};
-      e.retry_after = until - now;
-      return e;
-    }
-  }
+  KAM_CHECK(check_throttle(*lease, {user_key, ip_key}));
   KAM_TRY(row, lease->query_one(std::string("SELECT ") + kUserColumns +
                                     ", u.password_hash FROM users u WHERE u.username = ?",
                                 {username}));
-  // Verify against a fixed hash for unknown users so timing does not reveal which names exist.
+  // Always one verification, against a fixed hash for unknown users, and before the active
+  // flag is looked at: timing tells neither which names exist nor which are inactive.
   static const std::string dummy = crypto::hash_password("not-a-real-password");
-  bool ok = row && row->i64(10) != 0 && crypto::verify_password(password, row->text(15));
-  if (!row) (void)crypto::verify_password(password, dummy);
+  bool matches = crypto::verify_password(password, row ? row->text(15) : dummy);
+  bool ok = row && matches && row->i64(10) != 0;
   if (!ok) {
     KAM_TRY(tx, db::Transaction::begin(lease));
     KAM_CHECK(record_failure(tx.conn(), user_key, policy_.max_user_failures));
@@ -134,8 +149,8 @@ Result<Actor> AuthService::authenticate(const std::string& token, std::string re
                    "SELECT u.id, u.username, u.display_name, u.role, u.team_id, u.senior, "
                    "u.customer_id, u.merchant_id, s.expires_at FROM sessions s JOIN users u ON "
                    "u.id = s.user_id WHERE s.token_hash = ? AND s.revoked_at IS NULL AND "
-                   "s.expires_at > ? AND u.active = 1",
-                   {hash, now}));
+                   "s.expires_at > ? AND s.created_at > ? AND u.active = 1",
+                   {hash, now, now - policy_.session_max_age}));
   if (!row) return Error{ErrorCode::kUnauthenticated, "your session has ended; sign in again", {}};
   Actor a;
   a.user_id = row->i64(0);
@@ -187,8 +202,14 @@ Status AuthService::change_password(const Actor& a, const std::string& current,
   if (current == next)
     return Error::invalid("new_password", "must differ from the current password");
   KAM_TRY(lease, db_.acquire());
+  // A stolen session cannot guess the password behind it: wrong current passwords are throttled.
+  const std::string key = "password:" + std::to_string(a.user_id);
+  KAM_CHECK(check_throttle(*lease, {key}));
   KAM_TRY(row, lease->query_one("SELECT password_hash FROM users WHERE id = ?", {a.user_id}));
   if (!row || !crypto::verify_password(current, row->text(0))) {
+    KAM_TRY(tx, db::Transaction::begin(lease));
+    KAM_CHECK(record_failure(tx.conn(), key, policy_.max_password_failures));
+    KAM_CHECK(tx.commit());
     return Error::invalid("current_password", "is not your current password");
   }
   int64_t now = clock_.now();

@@ -19,11 +19,14 @@ struct LoginResult {
 };
 
 struct AuthPolicy {
-  int64_t session_ttl = 12 * 3600;  // idle sessions end after this
-  int max_user_failures = 5;        // per username within the window
-  int max_ip_failures = 20;         // per address within the window
+  int64_t session_ttl = 12 * 3600;          // idle sessions end after this
+  int64_t session_max_age = 7 * 24 * 3600;  // and every session after this, however active
+  int max_user_failures = 5;                // per (username, client address) within the window
+  int max_ip_failures = 20;                 // per client address within the window
+  int max_password_failures = 5;            // wrong current passwords per user within the window
   int64_t failure_window = 15 * 60;
-  int64_t lockout = 15 * 60;
+  int64_t backoff_base = 30;  // the first lock; each further failure doubles it …
+  int64_t lockout = 15 * 60;  // … up to this
   size_t min_password_length = 10;
 };
 
@@ -49,6 +52,8 @@ class AuthService {
  private:
   Result<int64_t> throttled_until(db::Connection& c, const std::string& key);
   Status record_failure(db::Connection& c, const std::string& key, int limit);
+  // 429 with Retry-After while any of the keys is locked.
+  Status check_throttle(db::Connection& c, const std::vector<std::string>& keys);
 
   db::Database& db_;
   const Clock& clock_;

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <set>
 
 #include <spdlog/spdlog.h>
 #include <thread>
@@ -84,6 +85,28 @@ db::Value user_or_null(const Actor& a) {
 Status check_request(const TrainRequest& r) {
   if (utf8_length(r.name) > 100) return Error::invalid("name", "is longer than 100 characters");
   if (r.folds < 2 || r.folds > 20) return Error::invalid("folds", "must be between 2 and 20");
+  return {};
+}
+
+// Every customer in the actor's scope, else 404 naming the first one outside it (checked before
+// anything is written; an actor who sees every customer skips the walk).
+Status check_in_scope(db::Connection& c, const Actor& a, const std::vector<int64_t>& customers) {
+  auto scope = customer_scope_sql(a, "c");
+  if (scope.all) return {};
+  std::set<int64_t> seen;
+  for (size_t from = 0; from < customers.size(); from += 500) {
+    size_t to = std::min(customers.size(), from + 500);
+    db::Params p(customers.begin() + static_cast<std::ptrdiff_t>(from),
+                 customers.begin() + static_cast<std::ptrdiff_t>(to));
+    p.insert(p.end(), scope.params.begin(), scope.params.end());
+    KAM_TRY(rows, c.query("SELECT c.id FROM customers c WHERE c.id IN " +
+                              db::placeholders(to - from) + " AND " + scope.sql,
+                          p));
+    for (const auto& r : rows) seen.insert(r.i64(0));
+  }
+  for (int64_t id : customers) {
+    if (!seen.count(id)) return Error::not_found("customer " + std::to_string(id));
+  }
   return {};
 }
 
@@ -252,8 +275,14 @@ Result<json> ChurnService::score_customers(const Actor& a, int month, const Scor
   auto t0 = std::chrono::steady_clock::now();
   int64_t model_id = 0;
   std::optional<churn::Model> model;
+  // The customers this call replaces the scores of: each must be in the actor's scope (a
+  // supervisor scores their teams' customers, never the whole province's).
+  std::vector<int64_t> customers(t.customer_ids.begin(), t.customer_ids.end());
+  std::sort(customers.begin(), customers.end());
+  customers.erase(std::unique(customers.begin(), customers.end()), customers.end());
   {  // no pool connection is held while scoring
     KAM_TRY(lease, records_.db().acquire());
+    KAM_CHECK(check_in_scope(*lease, a, customers));
     KAM_TRY(row, lease->query_one("SELECT id, model FROM churn_models WHERE is_current = 1"));
     if (!row) return Error::conflict("there is no current churn model: train one and activate it");
     model_id = row->i64(0);
@@ -267,7 +296,16 @@ Result<json> ChurnService::score_customers(const Actor& a, int month, const Scor
   int64_t now = clock.now();
   KAM_TRY(lease, records_.db().acquire());
   KAM_TRY(tx, db::Transaction::begin(lease));
-  KAM_CHECK(tx->exec("DELETE FROM churn_scores WHERE month = ?", {static_cast<int64_t>(month)}));
+  // Replace the scores of the customers scored here, not the month's others.
+  for (size_t from = 0; from < customers.size(); from += 500) {
+    size_t to = std::min(customers.size(), from + 500);
+    db::Params p = {static_cast<int64_t>(month)};
+    p.insert(p.end(), customers.begin() + static_cast<std::ptrdiff_t>(from),
+             customers.begin() + static_cast<std::ptrdiff_t>(to));
+    KAM_CHECK(tx->exec("DELETE FROM churn_scores WHERE month = ? AND customer_id IN " +
+                           db::placeholders(to - from),
+                       p));
+  }
   constexpr size_t kBatch = 200;  // rows per INSERT: 7 parameters each
   for (size_t from = 0; from < n; from += kBatch) {
     size_t to = std::min(n, from + kBatch);
@@ -630,6 +668,8 @@ Result<json> ChurnService::submit_history_training(const Actor& a, const History
 Result<json> ChurnService::score_month(const Actor& a, int month) {
   if (!a.can(Perm::kChurnManage))
     return Error::forbidden("scoring customers needs the analyst, supervisor or admin role");
+  if (!customer_scope_sql(a, "c").all)
+    return Error::forbidden("scoring the whole month needs a role that sees every customer");
   ScoringTable t;
   {
     KAM_TRY(lease, records_.db().acquire());

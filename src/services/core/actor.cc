@@ -37,14 +37,26 @@ ScopeSql customer_scope_sql(const Actor& a, const std::string& c) {
       }
       break;
     }
-    case Scope::kOwnGroup:
-      s.sql = "(" + c + ".id = ? OR " + c + ".parent_id = ?)";
-      s.params = {a.customer_id.value_or(-1), a.customer_id.value_or(-1)};
-      break;
+    case Scope::kOwnGroup:  // outsiders see no staff view: the portal scope is asked for apart
     case Scope::kNone:
       s.sql = "1=0";
       break;
   }
+  return s;
+}
+
+ScopeSql portal_scope_sql(const Actor& a, const std::string& c) {
+  ScopeSql s;
+  if (a.role != domain::Role::kPortalUser || !a.customer_id) {
+    s.sql = "1=0";
+    return s;
+  }
+  // The group and its sub-groups at any depth (UNION, not UNION ALL: a cycle ends the walk).
+  s.sql = c +
+          ".id IN (WITH RECURSIVE portal_group(id) AS (SELECT id FROM customers WHERE id = ? "
+          "UNION SELECT k.id FROM "
+          "customers k JOIN portal_group g ON k.parent_id = g.id) SELECT id FROM portal_group)";
+  s.params = {*a.customer_id};
   return s;
 }
 

@@ -37,6 +37,11 @@ struct ScopeSql {
   db::Params params;
   bool all = false;
 };
+// The staff scope: outsiders (portal users, merchant staff) match nothing here, so every staff
+// view is closed to them by default.
 ScopeSql customer_scope_sql(const Actor& a, const std::string& alias);
+// A portal user's group and all its sub-groups (any depth); nothing for anyone else. Only the
+// views made for the portal ask for it.
+ScopeSql portal_scope_sql(const Actor& a, const std::string& alias);
 
 }  // namespace kam::services

@@ -1,5 +1,6 @@
 #include "services/core/records.h"
 
+#include <algorithm>
 #include <regex>
 
 #include "domain/credit_code.h"
@@ -309,6 +310,30 @@ size_t utf8_length(std::string_view s) {
   return n;
 }
 
+bool sees_unmasked(const Actor& a, domain::Mask m) {
+  switch (m) {
+    case domain::Mask::kNone:
+      return true;
+    case domain::Mask::kPhone:
+      return a.can(domain::Perm::kSeePhone);
+    case domain::Mask::kIdNumber:
+      return a.can(domain::Perm::kSeeIdNumber);
+  }
+  return false;
+}
+
+// The rule for records with an author (contact records): only the author, a supervisor or an
+// admin changes or deletes one. The same check for update and delete.
+static Status check_author(const Actor& a, const EntitySpec& s, const RecordHooks& h,
+                           const json& before, const char* verb) {
+  if (h.author_field.empty()) return {};
+  const json& author = before[h.author_field];
+  if (author.is_number_integer() && author.get<int64_t>() == a.user_id) return {};
+  if (a.role == domain::Role::kAdmin || a.role == domain::Role::kSupervisor) return {};
+  return Error::forbidden(std::string("only the author or a supervisor may ") + verb + " a " +
+                          s.title);
+}
+
 static void strip_hidden(const EntitySpec& s, json& record) {
   for (const auto& f : s.fields) {
     if (f.hidden) record.erase(f.name);
@@ -317,6 +342,15 @@ static void strip_hidden(const EntitySpec& s, json& record) {
 
 void Records::mask(const Actor& a, const EntitySpec& s, json& record) {
   strip_hidden(s, record);
+  if (domain::is_outsider(a.role)) {
+    // An outsider gets the fields made for them and nothing else (no notes, risk, managers'
+    // ids or internal dates).
+    json kept = json::object();
+    for (const auto& name : s.outsider_fields) {
+      if (record.contains(name)) kept[name] = std::move(record[name]);
+    }
+    record = std::move(kept);
+  }
   bool phone = a.can(domain::Perm::kSeePhone), idn = a.can(domain::Perm::kSeeIdNumber);
   for (const auto& f : s.fields) {
     if (f.mask == domain::Mask::kNone || !record.contains(f.name) || !record[f.name].is_string()) {
@@ -328,12 +362,34 @@ void Records::mask(const Actor& a, const EntitySpec& s, json& record) {
   }
 }
 
-Result<bool> Records::customer_visible(db::Connection& c, const Actor& a, int64_t customer_id) {
-  auto scope = customer_scope_sql(a, "c");
+// The scope a reader of records of `s` has: staff their customer scope; an outsider their
+// portal group, for the records made for outsiders only.
+static bool portal_reads(const Actor& a, const EntitySpec& s) {
+  return a.role == domain::Role::kPortalUser && !s.outsider_fields.empty();
+}
+
+static ScopeSql reader_scope(const Actor& a, const EntitySpec& s) {
+  return portal_reads(a, s) ? portal_scope_sql(a, "c") : customer_scope_sql(a, "c");
+}
+
+static bool may_read(const Actor& a, const EntitySpec& s, const RecordHooks& h) {
+  return a.can(h.read_perm) || portal_reads(a, s);
+}
+
+static Result<bool> customer_in(db::Connection& c, const ScopeSql& scope, int64_t customer_id) {
   db::Params p = {customer_id};
   p.insert(p.end(), scope.params.begin(), scope.params.end());
   KAM_TRY(row, c.query_one("SELECT 1 FROM customers c WHERE c.id = ? AND " + scope.sql, p));
   return row.has_value();
+}
+
+Result<bool> Records::customer_visible(db::Connection& c, const Actor& a, int64_t customer_id) {
+  return customer_in(c, customer_scope_sql(a, "c"), customer_id);
+}
+
+Result<bool> Records::portal_customer_visible(db::Connection& c, const Actor& a,
+                                              int64_t customer_id) {
+  return customer_in(c, portal_scope_sql(a, "c"), customer_id);
 }
 
 Result<std::vector<json>> Records::load_where(db::Connection& c, const EntitySpec& s,
@@ -359,7 +415,12 @@ Result<std::vector<json>> Records::load_where(db::Connection& c, const EntitySpe
 
 Result<std::optional<json>> Records::load(db::Connection& c, const Actor& a, const EntitySpec& s,
                                           int64_t id, const RecordHooks* h) {
-  auto scope = customer_scope_sql(a, "c");
+  return load_in(c, customer_scope_sql(a, "c"), s, id, h);
+}
+
+Result<std::optional<json>> Records::load_in(db::Connection& c, const ScopeSql& scope,
+                                             const EntitySpec& s, int64_t id,
+                                             const RecordHooks* h) {
   std::string where = "t.id = ?";
   db::Params p = {id};
   if (!scope.all && s.scoping != domain::Scoping::kNone) {
@@ -377,18 +438,18 @@ Result<std::optional<json>> Records::load(db::Connection& c, const Actor& a, con
 
 Result<json> Records::list(const Actor& a, const EntitySpec& s, const RecordHooks& h,
                            const ListQuery& q, std::optional<int64_t> customer_id) {
-  if (!a.can(h.read_perm)) return Error::forbidden("your role cannot read " + s.title + "s");
+  if (!may_read(a, s, h)) return Error::forbidden("your role cannot read " + s.title + "s");
   if (q.limit < 1 || q.limit > 200) return Error::invalid("limit", "must be between 1 and 200");
   KAM_TRY(lease, db_.acquire());
   std::string where = "1=1";
   db::Params p;
+  auto scope = reader_scope(a, s);
   if (customer_id) {
-    KAM_TRY(visible, customer_visible(*lease, a, *customer_id));
+    KAM_TRY(visible, customer_in(*lease, scope, *customer_id));
     if (!visible) return Error::not_found("customer");
     where += " AND t.customer_id = ?";
     p.push_back(*customer_id);
   } else {
-    auto scope = customer_scope_sql(a, "c");
     if (!scope.all && s.scoping != domain::Scoping::kNone) {
       where +=
           s.owned_by_customer()
@@ -397,9 +458,31 @@ Result<json> Records::list(const Actor& a, const EntitySpec& s, const RecordHook
       p.insert(p.end(), scope.params.begin(), scope.params.end());
     }
   }
+  bool outsider = domain::is_outsider(a.role);
+  if (outsider) {
+    // Outsiders filter and sort by the fields they see, nothing else (a filter on a hidden
+    // field would answer what it holds).
+    auto shown = [&](const std::string& n) {
+      return std::find(s.outsider_fields.begin(), s.outsider_fields.end(), n) !=
+             s.outsider_fields.end();
+    };
+    for (const auto& [name, value] : q.params) {
+      if (!value.empty() && !shown(name))
+        return Error::forbidden("your role cannot filter " + s.title + "s by " + name);
+    }
+    std::string sort_name = q.sort.empty() || q.sort[0] != '-' ? q.sort : q.sort.substr(1);
+    if (!sort_name.empty() && !shown(sort_name))
+      return Error::forbidden("your role cannot sort " + s.title + "s by " + sort_name);
+  }
   for (const auto& f : s.fields) {
     auto it = q.params.find(f.name);
     if (it == q.params.end() || !f.filter) continue;
+    // A masked field is never matched for someone who sees it masked: an exact filter on the
+    // real number would tell it digit by digit (total 1 or 0).
+    if (!sees_unmasked(a, f.mask)) {
+      return Error::forbidden("your role sees " + f.name +
+                              " masked and cannot filter on it (needs the right to see numbers)");
+    }
     json v = it->second;
     if (f.type == FieldType::kRef || f.type == FieldType::kInt) {
       try {
@@ -417,8 +500,12 @@ Result<json> Records::list(const Actor& a, const EntitySpec& s, const RecordHook
     where += " AND t." + f.name + " = ?";
     p.push_back(to_db(f, v));
   }
-  if (h.filters) KAM_CHECK(h.filters(*lease, q, where, p));
+  if (h.filters && !outsider) KAM_CHECK(h.filters(*lease, a, q, where, p));
   KAM_TRY(sort, parse_sort(s, q.sort));
+  // Sorting by a masked field would order the hidden digits (and put them in the cursor).
+  if (const FieldSpec* f = s.field(sort.name); f && !sees_unmasked(a, f->mask)) {
+    return Error::forbidden("your role sees " + f->name + " masked and cannot sort by it");
+  }
 
   KAM_TRY(count, lease->query_one("SELECT COUNT(*) FROM " + s.table + " t WHERE " + where, p));
   if (!q.cursor.empty()) {
@@ -460,9 +547,9 @@ Result<json> Records::list(const Actor& a, const EntitySpec& s, const RecordHook
 }
 
 Result<json> Records::get(const Actor& a, const EntitySpec& s, const RecordHooks& h, int64_t id) {
-  if (!a.can(h.read_perm)) return Error::forbidden("your role cannot read " + s.title + "s");
+  if (!may_read(a, s, h)) return Error::forbidden("your role cannot read " + s.title + "s");
   KAM_TRY(lease, db_.acquire());
-  KAM_TRY(rec, load(*lease, a, s, id, &h));
+  KAM_TRY(rec, load_in(*lease, reader_scope(a, s), s, id, &h));
   if (!rec) return Error::not_found(s.title);
   mask(a, s, *rec);
   return *rec;
@@ -481,13 +568,14 @@ Result<json> Records::create_in(db::Connection& c, const Actor& a, const EntityS
                                 const RecordHooks& h, const json& body,
                                 std::optional<int64_t> customer_id) {
   if (!a.can(h.create_perm)) return Error::forbidden("your role cannot create a " + s.title);
-  KAM_TRY(vals, decode_body(s, body, true));
+  // Scope before the body: a customer outside it answers 404 whatever the body holds.
   if (s.owned_by_customer()) {
     if (!customer_id) return Error::invalid("customer_id", "is required");
     KAM_TRY(visible, customer_visible(c, a, *customer_id));
     if (!visible) return Error::not_found("customer");
-    vals["customer_id"] = *customer_id;
   }
+  KAM_TRY(vals, decode_body(s, body, true));
+  if (s.owned_by_customer()) vals["customer_id"] = *customer_id;
   if (h.validate) KAM_CHECK(h.validate(c, a, vals, nullptr));
   KAM_CHECK(check_references(c, s, vals));
   int64_t now = clock_.now();
@@ -521,16 +609,19 @@ Result<json> Records::create_in(db::Connection& c, const Actor& a, const EntityS
 Result<json> Records::update(const Actor& a, const EntitySpec& s, const RecordHooks& h, int64_t id,
                              const json& body) {
   if (!a.can(h.write_perm)) return Error::forbidden("your role cannot change a " + s.title);
+  KAM_TRY(lease, db_.acquire());
+  KAM_TRY(tx, db::Transaction::begin(lease));
+  // Scope and authorship before the body: a record outside either answers 404 or 403 whatever
+  // the body holds, so field errors never tell that a hidden record exists.
+  KAM_TRY(before, load(tx.conn(), a, s, id, &h));
+  if (!before) return Error::not_found(s.title);
+  KAM_CHECK(check_author(a, s, h, *before, "change"));
   if (!body.is_object()) return Error::invalid("", "the request body must be a JSON object");
   if (!body.contains("version"))
     return Error::invalid("version", "is required: send the version you read");
   if (!body["version"].is_number_integer()) return Error::invalid("version", "must be an integer");
   int64_t version = body["version"].get<int64_t>();
   KAM_TRY(changes, decode_body(s, body, false));
-  KAM_TRY(lease, db_.acquire());
-  KAM_TRY(tx, db::Transaction::begin(lease));
-  KAM_TRY(before, load(tx.conn(), a, s, id, &h));
-  if (!before) return Error::not_found(s.title);
   if ((*before)["version"].get<int64_t>() != version) {
     return Error::conflict("this " + s.title + " was changed by someone else (now version " +
                                std::to_string((*before)["version"].get<int64_t>()) +
@@ -581,6 +672,7 @@ Status Records::remove(const Actor& a, const EntitySpec& s, const RecordHooks& h
   KAM_TRY(tx, db::Transaction::begin(lease));
   KAM_TRY(before, load(tx.conn(), a, s, id, &h));
   if (!before) return Error::not_found(s.title);
+  KAM_CHECK(check_author(a, s, h, *before, "delete"));
   if (h.before_delete) KAM_CHECK(h.before_delete(tx.conn(), a, *before));
   auto n = tx->exec("DELETE FROM " + s.table + " WHERE id = ?", {id});
   if (!n) {

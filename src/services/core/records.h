@@ -34,8 +34,14 @@ struct RecordHooks {
   // Side effects in the same transaction (search text, denormalised dates…).
   std::function<Status(db::Connection&, const Actor&, const json& after)> after_write;
   std::function<Status(db::Connection&, const Actor&, const json& before)> before_delete;
+  // The field naming the record's author (e.g. "user_id" of a contact record): when set, only
+  // the author, a supervisor or an admin may change or delete the record.
+  std::string author_field;
   // Area-specific list filters (e.g. `q`, `region`), appended to the WHERE clause.
-  std::function<Status(db::Connection&, const ListQuery&, std::string& where, db::Params&)> filters;
+  // The actor decides what a filter may match: a number it sees masked is never matched.
+  std::function<Status(db::Connection&, const Actor&, const ListQuery&, std::string& where,
+                       db::Params&)>
+      filters;
   // Computed read-only fields (e.g. tenure from join date).
   std::function<void(json& record)> decorate;
 };
@@ -61,6 +67,10 @@ class Records {
   // Loads one record inside the actor's scope (unmasked), or nullopt.
   Result<std::optional<json>> load(db::Connection& c, const Actor& a, const domain::EntitySpec& s,
                                    int64_t id, const RecordHooks* h = nullptr);
+  // The same within a given scope (the portal's for an outsider reading their group).
+  Result<std::optional<json>> load_in(db::Connection& c, const ScopeSql& scope,
+                                      const domain::EntitySpec& s, int64_t id,
+                                      const RecordHooks* h = nullptr);
   // Loads many records with a WHERE over alias `t` (already scoped by the caller).
   Result<std::vector<json>> load_where(db::Connection& c, const domain::EntitySpec& s,
                                        const std::string& where, const db::Params& p,
@@ -68,6 +78,8 @@ class Records {
                                        const RecordHooks* h = nullptr);
   // Whether the actor may see this customer.
   Result<bool> customer_visible(db::Connection& c, const Actor& a, int64_t customer_id);
+  // Whether the customer is in a portal user's group (never for anyone else).
+  Result<bool> portal_customer_visible(db::Connection& c, const Actor& a, int64_t customer_id);
   // Hides phone/ID numbers the actor may not see.
   static void mask(const Actor& a, const domain::EntitySpec& s, json& record);
 
@@ -84,5 +96,7 @@ Result<json> decode_body(const domain::EntitySpec& s, const json& body, bool cre
 
 // Counts UTF-8 code points (what users call characters).
 size_t utf8_length(std::string_view s);
+// Whether the actor sees a field of this mask unmasked (and so may search, filter or sort by it).
+bool sees_unmasked(const Actor& a, domain::Mask m);
 
 }  // namespace kam::services

@@ -114,7 +114,7 @@ Result<std::vector<domain::ArticleVersion>> KnowledgeService::versions(const Act
   KAM_TRY(lease, records_.db().acquire());
   KAM_TRY(art, store_.find(*lease, a, id));
   if (!art) return Error::not_found("article");
-  return store_.versions(*lease, id);
+  return store_.versions(*lease, a, id);
 }
 
 Result<ArticleList> KnowledgeService::suggest(const Actor& a, const std::string& title, int limit) {

@@ -71,16 +71,18 @@ domain::Article article_of(const db::NamedRow& r) {
   return a;
 }
 
-// The actor's reading rights as a condition on `a` (see the header).
-void visibility_where(const Actor& a, std::string& where, db::Params& p) {
+// The actor's reading rights as a condition on the article (or version) alias `t` (see the
+// header): applied to every version too, so history never shows a text its reader could not.
+void visibility_where(const Actor& a, std::string& where, db::Params& p,
+                      const std::string& t = "a") {
   using domain::Role;
   if (a.role == Role::kAdmin) return;
   bool outside = a.role == Role::kPortalUser || a.role == Role::kMerchantStaff;
-  where += outside ? " AND (a.visibility = 'public' OR "
-                   : " AND (a.visibility IN ('public','internal') OR ";
-  where += "(a.visibility = 'restricted' AND (',' || a.roles || ',') LIKE ?))";
+  where += outside ? " AND (" + t + ".visibility = 'public' OR "
+                   : " AND (" + t + ".visibility IN ('public','internal') OR ";
+  where += "(" + t + ".visibility = 'restricted' AND (',' || " + t + ".roles || ',') LIKE ?))";
   p.push_back("%," + std::string(domain::role_name(a.role)) + ",%");
-  if (!a.can(domain::Perm::kKnowledgeWrite)) where += " AND a.status = 'published'";
+  if (!a.can(domain::Perm::kKnowledgeWrite)) where += " AND " + t + ".status = 'published'";
 }
 
 db::Value who(std::optional<int64_t> id) {
@@ -194,12 +196,17 @@ Status KnowledgeStore::count_view(db::Connection& c, int64_t id) const {
 }
 
 Result<std::vector<domain::ArticleVersion>> KnowledgeStore::versions(db::Connection& c,
+                                                                     const Actor& a,
                                                                      int64_t id) const {
+  std::string where = "v.article_id = ?";
+  db::Params p = {id};
+  visibility_where(a, where, p, "v");
   KAM_TRY(rows, c.query("SELECT v.version, v.title, v.category, v.tags, v.status, v.visibility, "
                         "v.changed_by, u.display_name AS changed_by_name, v.changed_at, v.body "
                         "FROM kb_article_versions v LEFT JOIN users u ON u.id = v.changed_by "
-                        "WHERE v.article_id = ? ORDER BY v.version DESC",
-                        {id}));
+                        "WHERE " +
+                            where + " ORDER BY v.version DESC",
+                        p));
   std::vector<domain::ArticleVersion> out;
   for (size_t i = 0; i < rows.size(); ++i) {
     auto r = rows.named(i);

@@ -36,7 +36,10 @@ class KnowledgeStore {
   Status add_version(db::Connection& c, int64_t id, std::optional<int64_t> by, int64_t now) const;
   Status count_view(db::Connection& c, int64_t id) const;
   // Newest first.
-  Result<std::vector<domain::ArticleVersion>> versions(db::Connection& c, int64_t id) const;
+  // The versions of an article the actor may read, each checked as the article is (an earlier
+  // restricted or draft text stays hidden from whoever could not read it then).
+  Result<std::vector<domain::ArticleVersion>> versions(db::Connection& c, const Actor& a,
+                                                       int64_t id) const;
 };
 
 }  // namespace kam::services

@@ -22,10 +22,7 @@ ScopeSql work_order_scope_sql(const Actor& a) {
     s.params = {a.merchant_id.value_or(-1)};
     return s;
   }
-  if (a.role == Role::kPortalUser) {
-    auto c = customer_scope_sql(a, "c");
-    return c;
-  }
+  if (a.role == Role::kPortalUser) return portal_scope_sql(a, "c");
   // Staff: their own (assigned, opened, escalated to them), their team's queue, and for
   // managers and supervisors their customers' (the hotline's agents do not see every
   // customer's history through the work orders: their team's queue is their work).

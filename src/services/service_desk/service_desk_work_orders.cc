@@ -41,7 +41,42 @@ json clock_json(const db::Row& r, size_t due, int64_t until, bool stopped) {
           {"remaining_seconds", stopped ? json(nullptr) : json(r.i64(due) - until)}};
 }
 
+json staff_row_json(const Actor& a, const db::Row& r, int64_t now);
+
+// What an outsider sees of a work order: its progress and promises, never the desk's inside
+// (assignees, escalations, responsibility, SLA policy). Merchant staff see no customer details:
+// they file about a customer without learning who the customer is.
+json outsider_view(const Actor& a, json wo) {
+  static const std::vector<const char*> kShown = {
+      "id",           "code",        "type",      "channel",       "title",
+      "description",  "customer_id", "state",     "priority",      "priority_label",
+      "resolution",   "resolved_at", "closed_at", "created_at",    "updated_at",
+      "version",      "merchant_id", "member_id", "member_number", "contact_name",
+      "customer_name"};
+  json out = json::object();
+  for (const char* k : kShown) {
+    if (wo.contains(k)) out[k] = std::move(wo[k]);
+  }
+  if (a.role == domain::Role::kMerchantStaff) {
+    for (const char* k : {"customer_name", "member_id", "member_number", "contact_name"})
+      out.erase(k);
+  }
+  json sla = json::object();
+  for (const char* clock : {"response", "resolution"}) {
+    const json& c = wo["sla"][clock];
+    sla[clock] = {{"due_at", c.value("due_at", json(nullptr))},
+                  {"breached", c.value("breached", false)}};
+  }
+  out["sla"] = sla;
+  return out;
+}
+
 json row_json(const Actor& a, const db::Row& r, int64_t now) {
+  json wo = staff_row_json(a, r, now);
+  return domain::is_outsider(a.role) ? outsider_view(a, std::move(wo)) : wo;
+}
+
+json staff_row_json(const Actor& a, const db::Row& r, int64_t now) {
   std::string state = r.text(16);
   json member = opt_text(r, 9), phone = opt_text(r, 13);
   if (!a.can(domain::Perm::kSeePhone)) {
@@ -244,8 +279,11 @@ Result<json> ServiceDeskService::create_work_order(const Actor& a, const json& b
     KAM_TRY(exists, c.query_one("SELECT 1 FROM customers WHERE id = ?", {*customer_id}));
     if (!exists) return Error::invalid("customer_id", "no such customer");
   } else {
-    KAM_TRY(visible, records_.customer_visible(c, a, *customer_id));
-    if (!visible) return Error::invalid("customer_id", "no such customer in your scope");
+    auto visible = a.role == Role::kPortalUser
+                       ? records_.portal_customer_visible(c, a, *customer_id)
+                       : records_.customer_visible(c, a, *customer_id);
+    if (!visible) return visible.error();
+    if (!*visible) return Error::not_found("customer");
   }
   if (member_id) {
     KAM_TRY(m, c.query_one("SELECT customer_id FROM members WHERE id = ?", {*member_id}));
@@ -328,7 +366,7 @@ Result<json> ServiceDeskService::create_work_order(const Actor& a, const json& b
     if (out["contact_phone"].is_string())
       out["contact_phone"] = domain::mask_phone(out["contact_phone"].get<std::string>());
   }
-  return out;
+  return domain::is_outsider(a.role) ? outsider_view(a, std::move(out)) : out;
 }
 
 // --- Reading -----------------------------------------------------------------------------
@@ -543,6 +581,17 @@ Result<json> ServiceDeskService::get_work_order(const Actor& a, int64_t id) {
                   {"completed_at", opt_time(r, 5)}});
   }
   out["surveys"] = sv;
+  if (domain::is_outsider(a.role)) {
+    // The outsider's history: what happened and when, not who on the desk did it or their notes.
+    json public_events = json::array();
+    for (const auto& e : out["events"]) {
+      public_events.push_back(
+          {{"at", e["at"]}, {"action", e["action"]}, {"to_state", e["to_state"]}});
+    }
+    out["events"] = std::move(public_events);
+    out.erase("pauses");
+    out.erase("surveys");
+  }
   return out;
 }
 
