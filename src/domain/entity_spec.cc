@@ -395,6 +395,7 @@ const EntitySpec& user_spec() {
     senior.description = "senior managers own senior key persons";
     FieldSpec phone = str("phone", 20);
     phone.check = Check::kPhoneAny;
+    phone.mask = Mask::kPhone;  // staff phones are numbers too: masked without the right
     FieldSpec email = str("email", 120);
     email.check = Check::kEmail;
     FieldSpec customer = ref("customer_id", "customers");

@@ -168,6 +168,11 @@ test('notifications: a reassigned task tells its new owner; mark one read, then 
   assert.ok(task, 'manager1 has an active task');
   const before = (await m1.get('/api/v1/notifications?unread=true&limit=1')).body.unread;
   const supBefore = (await sup1.get('/api/v1/notifications?unread=true&limit=1')).body.unread;
+  // Not to someone outside the supervisor's teams (manager3 is another team's).
+  const m3id = (await m3.get('/api/v1/auth/me')).body.id;
+  const outside = await sup1.post(`/api/v1/alert-tasks/${task.id}/reassign`, { version: task.version, assignee_id: m3id });
+  assert.equal(outside.status, 400);
+  assert.equal(outside.body.error.field, 'assignee_id');
   // Away to manager2 and back: each new owner is told, with a link to the task.
   const away = await sup1.post(`/api/v1/alert-tasks/${task.id}/reassign`, { version: task.version, assignee_id: m2.user.id });
   assert.equal(away.status, 200, away.text);

@@ -152,6 +152,7 @@ test('SLA policies: invalid ones refused naming the field, only managers of SLA 
     assert.equal(r.body.error.field, field);
   }
   assert.equal((await m1.post('/api/v1/sla-policies', base)).status, 403);
+  assert.equal((await sup.post('/api/v1/sla-policies', base)).status, 403, 'SLA policies are the admin\'s');
   const ok = await admin.post('/api/v1/sla-policies', base);
   assert.equal(ok.status, 201, JSON.stringify(ok.body));
   const dup = await admin.post('/api/v1/sla-policies', base);
@@ -165,6 +166,8 @@ test('SLA policies: invalid ones refused naming the field, only managers of SLA 
   const badCfg = await admin.raw('PUT', '/api/v1/work-orders/config', { config: { dissatisfied_max_score: 9 }, version: cfg.body.version });
   assert.equal(badCfg.status, 400);
   assert.equal(badCfg.body.error.field, 'config.dissatisfied_max_score');
+  assert.equal((await sup.raw('PUT', '/api/v1/work-orders/config', { config: {}, version: cfg.body.version })).status, 403,
+               'routing applies to every team: the admin\'s');
 });
 
 test('knowledge: Chinese and English search, visibility by role, versions, suggestions', async () => {

@@ -1,6 +1,7 @@
 // Alert tasks: the inbox, the workflow (accept → contact → close with an outcome), reminders
 // before the deadline and escalation after it, the supervisor's summary, notifications.
 
+#include <algorithm>
 #include <map>
 
 #include "domain/usage_fields.h"
@@ -269,9 +270,9 @@ Result<json> AlertService::transition(const Actor& a, int64_t id, const std::str
                                       const json& body) {
   if (!a.can(domain::Perm::kArchiveRead))
     return Error::forbidden("your role cannot work on alert tasks");
-  if (!body.is_object()) return Error::invalid("", "the request body must be a JSON object");
-  if (!body.contains("version") || !body["version"].is_number_integer())
-    return Error::invalid("version", "is required: send the version you read");
+  bool sup = is_supervisor(a);
+  if ((action == "reassign" || action == "reopen") && !sup)
+    return Error::forbidden("only supervisors and admins " + action + " tasks");
   KAM_TRY(lease, records_.db().acquire());
   KAM_TRY(tx, db::Transaction::begin(lease));
   auto& c = tx.conn();
@@ -287,25 +288,28 @@ Result<json> AlertService::transition(const Actor& a, int64_t id, const std::str
   std::string state = row->text(0);
   int64_t version = row->i64(1), customer = row->i64(3);
   std::optional<int64_t> assignee = row->opt_i64(2);
-  if (version != body["version"].get<int64_t>()) {
-    return Error::conflict("this task was changed by someone else (now version " +
-                               std::to_string(version) + "); reload and try again",
-                           "version");
-  }
-  bool sup = is_supervisor(a);
-  auto allowed = allowed_actions(state, sup);
-  if (std::find(allowed.begin(), allowed.end(), action) == allowed.end()) {
-    return Error::conflict(
-        "cannot " + action + " a task that is " + state + "; allowed now: " + join(allowed),
-        "state");
-  }
   // Only the assignee works a task; supervisors and admins may act on any task in their scope.
+  // Decided before the body is read.
   if (!sup && assignee && *assignee != a.user_id) {
     return Error::forbidden("this task belongs to someone else; ask them or their supervisor");
   }
   if (!sup && !assignee && a.role != domain::Role::kAccountManager &&
       a.role != domain::Role::kPhoneManager) {
     return Error::forbidden("your role cannot work on team tasks");
+  }
+  if (!body.is_object()) return Error::invalid("", "the request body must be a JSON object");
+  if (!body.contains("version") || !body["version"].is_number_integer())
+    return Error::invalid("version", "is required: send the version you read");
+  if (version != body["version"].get<int64_t>()) {
+    return Error::conflict("this task was changed by someone else (now version " +
+                               std::to_string(version) + "); reload and try again",
+                           "version");
+  }
+  auto allowed = allowed_actions(state, sup);
+  if (std::find(allowed.begin(), allowed.end(), action) == allowed.end()) {
+    return Error::conflict(
+        "cannot " + action + " a task that is " + state + "; allowed now: " + join(allowed),
+        "state");
   }
   int64_t now = records_.clock().now();
   std::string to = state, note;
@@ -366,8 +370,16 @@ Result<json> AlertService::transition(const Actor& a, int64_t id, const std::str
     if (!body.contains("assignee_id") || !body["assignee_id"].is_number_integer())
       return Error::invalid("assignee_id", "is required");
     int64_t to_user = body["assignee_id"].get<int64_t>();
-    KAM_TRY(u, c.query_one("SELECT role, active, display_name FROM users WHERE id = ?", {to_user}));
+    KAM_TRY(u, c.query_one("SELECT role, active, display_name, team_id FROM users WHERE id = ?",
+                           {to_user}));
     if (!u || !u->i64(1)) return Error::invalid("assignee_id", "no such active user");
+    // A supervisor hands tasks to their own teams' people (or takes them), no one else's.
+    if (a.role == domain::Role::kSupervisor && to_user != a.user_id) {
+      auto team = u->opt_i64(3);
+      const auto& mine = a.supervised_team_ids;
+      if (!team || std::find(mine.begin(), mine.end(), *team) == mine.end())
+        return Error::invalid("assignee_id", "is not in a team you supervise");
+    }
     std::string role = u->text(0);
     if (role != "account_manager" && role != "phone_manager" && role != "supervisor") {
       return Error::invalid("assignee_id",

@@ -250,6 +250,12 @@ Result<json> CareService::get(const Actor& a, int64_t id) {
 
 Result<json> CareService::update(const Actor& a, int64_t id, const json& body) {
   if (!a.can(domain::Perm::kCareWork)) return Error::forbidden("your role cannot work care tasks");
+  // Scope before the body: a task outside it answers 404 whatever the body holds.
+  const Clock& clock = records_.clock();
+  KAM_TRY(lease, records_.db().acquire());
+  KAM_TRY(tx, db::Transaction::begin(lease));
+  KAM_TRY(before, load(tx.conn(), a, id));
+  if (!before) return Error::not_found("care task");
   if (!body.is_object()) return Error::invalid("", "the request body must be a JSON object");
   for (const auto& [k, v] : body.items()) {
     if (k != "state" && k != "note" && k != "version")
@@ -278,11 +284,6 @@ Result<json> CareService::update(const Actor& a, int64_t id, const json& body) {
     }
   }
   int64_t version = body["version"].get<int64_t>();
-  const Clock& clock = records_.clock();
-  KAM_TRY(lease, records_.db().acquire());
-  KAM_TRY(tx, db::Transaction::begin(lease));
-  KAM_TRY(before, load(tx.conn(), a, id));
-  if (!before) return Error::not_found("care task");
   if ((*before)["version"].get<int64_t>() != version) {
     return Error::conflict("this care task was changed by someone else (now version " +
                                std::to_string((*before)["version"].get<int64_t>()) +

@@ -3,13 +3,15 @@
 
 #include <map>
 
+#include "domain/masking.h"
 #include "domain/usage_fields.h"
 #include "services/archive/archive_service.h"
 
 namespace kam::services {
 namespace {
 
-json user_brief(db::Connection& c, const json& id) {
+// A colleague's card; their phone masked like any number for roles that see numbers masked.
+json user_brief(db::Connection& c, const Actor& a, const json& id) {
   if (!id.is_number_integer()) return nullptr;
   auto r = c.query_one(
       "SELECT u.id, u.display_name, u.role, u.phone, u.email, t.name, u.senior FROM users u "
@@ -20,7 +22,9 @@ json user_brief(db::Connection& c, const json& id) {
   return {{"id", row.i64(0)},
           {"display_name", row.text(1)},
           {"role", row.text(2)},
-          {"phone", row.opt_text(3) ? json(row.text(3)) : json(nullptr)},
+          {"phone", !row.opt_text(3)                 ? json(nullptr)
+                    : a.can(domain::Perm::kSeePhone) ? json(row.text(3))
+                                                     : json(domain::mask_phone(row.text(3)))},
           {"email", row.opt_text(4) ? json(row.text(4)) : json(nullptr)},
           {"team_name", row.opt_text(5) ? json(row.text(5)) : json(nullptr)},
           {"senior", row.i64(6) != 0}};
@@ -107,8 +111,8 @@ Result<json> ArchiveService::overview(const Actor& a, int64_t id) {
   out["needs"] = to_array(std::move(needs));
 
   KAM_TRY(assign, assignment_history(c, id));
-  out["team"] = {{"account_manager", user_brief(c, customer["account_manager_id"])},
-                 {"phone_manager", user_brief(c, customer["phone_manager_id"])},
+  out["team"] = {{"account_manager", user_brief(c, a, customer["account_manager_id"])},
+                 {"phone_manager", user_brief(c, a, customer["phone_manager_id"])},
                  {"assignments", assign["items"]}};
   KAM_TRY(
       open,
@@ -150,7 +154,7 @@ Result<json> ArchiveService::hierarchy(const Actor& a, int64_t id) {
   KAM_TRY(
       rows,
       lease->query(
-          "WITH RECURSIVE tree(id, depth) AS (SELECT ?, 0 UNION ALL "
+          "WITH RECURSIVE tree(id, depth) AS (SELECT CAST(? AS BIGINT), 0 UNION ALL "
           "SELECT c.id, tree.depth + 1 FROM customers c JOIN tree ON c.parent_id = tree.id "
           "WHERE tree.depth < 12 AND " +
               scope.sql +

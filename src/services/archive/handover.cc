@@ -78,6 +78,12 @@ Result<std::optional<json>> ArchiveService::visible_handover(db::Connection& c, 
 Result<json> ArchiveService::start_handover(const Actor& a, int64_t customer_id, const json& body) {
   if (!a.can(domain::Perm::kHandover))
     return Error::forbidden("only supervisors and admins start handovers");
+  // Scope before the body: a customer outside it answers 404 whatever the body holds.
+  KAM_TRY(lease, records_.db().acquire());
+  KAM_TRY(tx, db::Transaction::begin(lease));
+  auto& c = tx.conn();
+  KAM_TRY(cust, records_.load(c, a, domain::customer_spec(), customer_id));
+  if (!cust) return Error::not_found("customer");
   if (!body.is_object()) return Error::invalid("", "the request body must be a JSON object");
   for (auto it = body.begin(); it != body.end(); ++it) {
     if (it.key() != "role" && it.key() != "to_user_id" && it.key() != "reason") {
@@ -98,12 +104,6 @@ Result<json> ArchiveService::start_handover(const Actor& a, int64_t customer_id,
   std::string reason = body["reason"].get<std::string>();
   if (utf8_length(reason) > 500) return Error::invalid("reason", "is longer than 500 characters");
   int64_t to = body["to_user_id"].get<int64_t>();
-
-  KAM_TRY(lease, records_.db().acquire());
-  KAM_TRY(tx, db::Transaction::begin(lease));
-  auto& c = tx.conn();
-  KAM_TRY(cust, records_.load(c, a, domain::customer_spec(), customer_id));
-  if (!cust) return Error::not_found("customer");
   KAM_TRY(target, c.query_one("SELECT role, active, team_id FROM users WHERE id = ?", {to}));
   if (!target || target->i64(1) == 0) return Error::invalid("to_user_id", "is not an active user");
   if (target->text(0) != role && !(role == "account_manager" && target->text(0) == "supervisor")) {
@@ -220,6 +220,16 @@ Result<json> ArchiveService::list_handovers(const Actor& a, const std::string& s
 
 Result<json> ArchiveService::tick_handover_item(const Actor& a, int64_t hid, int64_t item_id,
                                                 const json& body) {
+  // Scope and the right to tick, then the body.
+  KAM_TRY(lease, records_.db().acquire());
+  KAM_TRY(tx, db::Transaction::begin(lease));
+  auto& c = tx.conn();
+  KAM_TRY(h, visible_handover(c, a, hid));
+  if (!h) return Error::not_found("handover");
+  bool party = (*h)["from_user_id"] == a.user_id || (*h)["to_user_id"] == a.user_id;
+  if (!party && !a.can(domain::Perm::kHandover)) {
+    return Error::forbidden("only the managers concerned and supervisors tick the checklist");
+  }
   if (!body.is_object() || !body.contains("done") || !body["done"].is_boolean()) {
     return Error::invalid("done", "is required: true or false");
   }
@@ -231,17 +241,8 @@ Result<json> ArchiveService::tick_handover_item(const Actor& a, int64_t hid, int
       !(body["note"].is_string() && utf8_length(body["note"].get<std::string>()) <= 500)) {
     return Error::invalid("note", "must be text up to 500 characters");
   }
-  KAM_TRY(lease, records_.db().acquire());
-  KAM_TRY(tx, db::Transaction::begin(lease));
-  auto& c = tx.conn();
-  KAM_TRY(h, visible_handover(c, a, hid));
-  if (!h) return Error::not_found("handover");
   if ((*h)["status"] != "open")
     return Error::conflict("this handover is " + (*h)["status"].get<std::string>());
-  bool party = (*h)["from_user_id"] == a.user_id || (*h)["to_user_id"] == a.user_id;
-  if (!party && !a.can(domain::Perm::kHandover)) {
-    return Error::forbidden("only the managers concerned and supervisors tick the checklist");
-  }
   bool done = body["done"].get<bool>();
   int64_t now = records_.clock().now();
   KAM_TRY(

@@ -298,7 +298,9 @@ Result<SortSpec> parse_sort(const EntitySpec& s, std::string sort) {
   bool numeric = f->type == FieldType::kInt || f->type == FieldType::kMoney ||
                  f->type == FieldType::kTimestamp || f->type == FieldType::kRef;
   out.numeric = numeric;
-  out.expr = "COALESCE(t." + sort + (numeric ? ", 0)" : ", '')");
+  // Dates are a date type on PostgreSQL: compared as their ISO text, which sorts the same.
+  std::string column = f->type == FieldType::kDate ? "CAST(t." + sort + " AS TEXT)" : "t." + sort;
+  out.expr = "COALESCE(" + column + (numeric ? ", 0)" : ", '')");
   return out;
 }
 

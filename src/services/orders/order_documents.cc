@@ -1,6 +1,7 @@
 // The customer's written confirmation of an order: a PDF, PNG or JPEG (checked by its first
 // bytes, at most 10 MiB) kept in the store.
 
+#include <filesystem>
 #include <fstream>
 
 #include "common/crypto.h"
@@ -29,20 +30,7 @@ std::optional<std::string> sniff_document(const std::string& head) {
 Result<json> OrderService::add_document(const Actor& a, int64_t order_id,
                                         const std::string& file_name, const std::string& path) {
   if (!a.can(domain::Perm::kOrderWrite)) return Error::forbidden("your role cannot work orders");
-  if (file_name.empty() || utf8_length(file_name) > 200 ||
-      in::has_control_chars(file_name, false)) {
-    return Error::invalid("file_name", "must be 1 to 200 characters without control characters");
-  }
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return Error::invalid("", "the request has no file body");
-  std::stringstream ss;
-  ss << f.rdbuf();
-  std::string data = ss.str();
-  if (data.empty()) return Error::invalid("", "the uploaded file is empty");
-  if (static_cast<int64_t>(data.size()) > kMaxDocumentBytes)
-    return Error{ErrorCode::kTooLarge, "a confirmation is at most 10 MB", ""};
-  auto type = sniff_document(data.substr(0, 16));
-  if (!type) return Error::invalid("file", "must be a PDF, PNG or JPEG document");
+  // Scope before the file: an order outside it answers 404 whatever was sent.
   const Clock& clock = records_.clock();
   int64_t now = clock.now();
   KAM_TRY(lease, records_.db().acquire());
@@ -50,6 +38,25 @@ Result<json> OrderService::add_document(const Actor& a, int64_t order_id,
   auto& c = tx.conn();
   KAM_TRY(row, load_row(c, a, order_id));
   if (!row) return Error::not_found("order");
+  if (file_name.empty() || utf8_length(file_name) > 200 ||
+      in::has_control_chars(file_name, false)) {
+    return Error::invalid("file_name", "must be 1 to 200 characters without control characters");
+  }
+  // The size from the file system before a byte is read into memory (the server refuses a
+  // declared length over the limit already; this holds for in-process callers too).
+  std::error_code size_ec;
+  auto size = path.empty() ? 0 : std::filesystem::file_size(path, size_ec);
+  if (path.empty() || size_ec) return Error::invalid("", "the request has no file body");
+  if (size == 0) return Error::invalid("", "the uploaded file is empty");
+  if (size > static_cast<uintmax_t>(kMaxDocumentBytes))
+    return Error{ErrorCode::kTooLarge, "a confirmation is at most 10 MB", ""};
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return Error::invalid("", "the request has no file body");
+  std::stringstream ss;
+  ss << f.rdbuf();
+  std::string data = ss.str();
+  auto type = sniff_document(data.substr(0, 16));
+  if (!type) return Error::invalid("file", "must be a PDF, PNG or JPEG document");
   std::string state = row->text(sql::kState);
   if (state != "construction" && state != "confirmation") {
     return Error::conflict(

@@ -277,12 +277,7 @@ Result<json> OrderService::transition(const Actor& a, int64_t id, const std::str
     return Error::forbidden(deciding ? "your role cannot decide discount approvals"
                                      : "your role cannot work orders");
   }
-  KAM_CHECK(
-      in::object_with(body, {"version", "note", "reason", "consultation", "option_id",
-                             "step_owner_id", "confirmation", "billing_account", "billing_start"}));
-  KAM_TRY(version, in::version(body));
-  KAM_TRY(note, in::text(body, "note", 2000, false, true));
-  KAM_TRY(reason, in::text(body, "reason", 1000, false, true));
+  // Scope before the body: an order outside it answers 404 whatever the body holds.
   const Clock& clock = records_.clock();
   int64_t now = clock.now();
   KAM_TRY(lease, records_.db().acquire());
@@ -290,6 +285,12 @@ Result<json> OrderService::transition(const Actor& a, int64_t id, const std::str
   auto& c = tx.conn();
   KAM_TRY(row, load_row(c, a, id));
   if (!row) return Error::not_found("order");
+  KAM_CHECK(
+      in::object_with(body, {"version", "note", "reason", "consultation", "option_id",
+                             "step_owner_id", "confirmation", "billing_account", "billing_start"}));
+  KAM_TRY(version, in::version(body));
+  KAM_TRY(note, in::text(body, "note", 2000, false, true));
+  KAM_TRY(reason, in::text(body, "reason", 1000, false, true));
   const db::Row& r = *row;
   std::string from = r.text(sql::kState);
   KAM_TRY(limits, load_limits(c));

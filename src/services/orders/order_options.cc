@@ -122,6 +122,14 @@ Result<std::vector<json>> OrderService::load_options(db::Connection& c, const Ac
 Result<json> OrderService::save_option(const Actor& a, int64_t order_id,
                                        std::optional<int64_t> option_id, const json& body) {
   if (!a.can(domain::Perm::kOrderWrite)) return Error::forbidden("your role cannot design orders");
+  // Scope before the body: an order outside it answers 404 whatever the body holds.
+  const Clock& clock = records_.clock();
+  int64_t now = clock.now();
+  KAM_TRY(lease, records_.db().acquire());
+  KAM_TRY(tx, db::Transaction::begin(lease));
+  auto& c = tx.conn();
+  KAM_TRY(row, load_row(c, a, order_id));
+  if (!row) return Error::not_found("order");
   if (option_id) {
     KAM_CHECK(in::object_with(body, {"name", "description", "lines", "version"}));
   } else {
@@ -134,13 +142,6 @@ Result<json> OrderService::save_option(const Actor& a, int64_t order_id,
     KAM_TRY(v, in::version(body));
     opt_version = v;
   }
-  const Clock& clock = records_.clock();
-  int64_t now = clock.now();
-  KAM_TRY(lease, records_.db().acquire());
-  KAM_TRY(tx, db::Transaction::begin(lease));
-  auto& c = tx.conn();
-  KAM_TRY(row, load_row(c, a, order_id));
-  if (!row) return Error::not_found("order");
   const db::Row& r = *row;
   if (r.text(sql::kState) != "design") {
     return Error::conflict(

@@ -439,6 +439,13 @@ Result<json> OrderService::create(const Actor& a, const json& body) {
 
 Result<json> OrderService::update(const Actor& a, int64_t id, const json& body) {
   if (!a.can(domain::Perm::kOrderWrite)) return Error::forbidden("your role cannot change orders");
+  // Scope before the body: an order outside it answers 404 whatever the body holds.
+  const Clock& clock = records_.clock();
+  KAM_TRY(lease, records_.db().acquire());
+  KAM_TRY(tx, db::Transaction::begin(lease));
+  auto& c = tx.conn();
+  KAM_TRY(row, load_row(c, a, id));
+  if (!row) return Error::not_found("order");
   KAM_CHECK(
       in::object_with(body, {"title", "requirement", "consultation", "term_months", "version"}));
   KAM_TRY(version, in::version(body));
@@ -446,12 +453,6 @@ Result<json> OrderService::update(const Actor& a, int64_t id, const json& body) 
   KAM_TRY(requirement, in::text(body, "requirement", 4000, false, true));
   KAM_TRY(consultation, in::text(body, "consultation", 4000, false, true));
   KAM_TRY(term, in::integer(body, "term_months", 1, 120, false, "a whole number of months"));
-  const Clock& clock = records_.clock();
-  KAM_TRY(lease, records_.db().acquire());
-  KAM_TRY(tx, db::Transaction::begin(lease));
-  auto& c = tx.conn();
-  KAM_TRY(row, load_row(c, a, id));
-  if (!row) return Error::not_found("order");
   if (row->i64(sql::kVersion) != version)
     return in::conflict_version(row->i64(sql::kVersion)).error();
   std::string state = row->text(sql::kState);

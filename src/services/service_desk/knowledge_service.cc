@@ -114,6 +114,7 @@ Result<std::vector<domain::ArticleVersion>> KnowledgeService::versions(const Act
   KAM_TRY(lease, records_.db().acquire());
   KAM_TRY(art, store_.find(*lease, a, id));
   if (!art) return Error::not_found("article");
+  if (domain::is_outsider(a.role)) return Error::forbidden("an article's history is for staff");
   return store_.versions(*lease, a, id);
 }
 

@@ -276,8 +276,9 @@ Result<json> ServiceDeskService::get_config(const Actor& a) {
 }
 
 Result<json> ServiceDeskService::put_config(const Actor& a, const json& body) {
-  if (!a.can(domain::Perm::kWorkOrderManage))
-    return Error::forbidden("the service desk settings need the supervisor role");
+  // Routing and the desk's limits apply to every team: the admin's, like the SLA policies.
+  if (!a.can(domain::Perm::kSlaManage))
+    return Error::forbidden("the service desk settings are the admin's");
   // The teams the settings route to must exist.
   auto teams_exist = [](db::Connection& c, const domain::ServiceDeskConfig& cfg) -> Status {
     for (auto [field, team] : {std::pair{"config.routing.fault", cfg.route_fault},

@@ -241,7 +241,7 @@ Result<json> ServiceDeskService::get_survey(const Actor& a, int64_t id) {
 Result<json> ServiceDeskService::complete_survey(const Actor& a, int64_t id, const json& body) {
   if (!a.can(domain::Perm::kSurveyWork))
     return Error::forbidden("your role cannot make satisfaction callbacks");
-  KAM_TRY(ans, answer_field(body));
+  // Scope before the body: a survey outside it answers 404 whatever the body holds.
   const Clock& clock = records_.clock();
   int64_t now = clock.now();
   KAM_TRY(lease, records_.db().acquire());
@@ -249,6 +249,7 @@ Result<json> ServiceDeskService::complete_survey(const Actor& a, int64_t id, con
   auto& c = tx.conn();
   KAM_TRY(before, load_survey(c, a, id));
   if (!before) return Error::not_found("survey");
+  KAM_TRY(ans, answer_field(body));
   if ((*before)["state"] != "pending") {
     return Error::conflict(
         "this survey is " + (*before)["state"].get<std::string>() + " already; allowed: none",
@@ -389,7 +390,6 @@ Result<json> ServiceDeskService::list_followups(const Actor& a, const ListQuery&
 Result<json> ServiceDeskService::record_followup(const Actor& a, int64_t id, const json& body) {
   if (!a.can(domain::Perm::kSurveyWork))
     return Error::forbidden("your role cannot work follow-ups");
-  KAM_TRY(ans, answer_field(body));
   const Clock& clock = records_.clock();
   int64_t now = clock.now();
   KAM_TRY(lease, records_.db().acquire());
@@ -397,6 +397,7 @@ Result<json> ServiceDeskService::record_followup(const Actor& a, int64_t id, con
   auto& c = tx.conn();
   KAM_TRY(before, load_followup(c, a, id));
   if (!before) return Error::not_found("follow-up");
+  KAM_TRY(ans, answer_field(body));
   if ((*before)["state"] != "open") {
     return Error::conflict(
         "this follow-up is " + (*before)["state"].get<std::string>() + "; allowed: none", "state");
@@ -443,18 +444,18 @@ Result<json> ServiceDeskService::record_followup(const Actor& a, int64_t id, con
 Result<json> ServiceDeskService::close_followup(const Actor& a, int64_t id, const json& body) {
   if (!a.can(domain::Perm::kWorkOrderManage))
     return Error::forbidden("only a supervisor closes a follow-up that cannot be settled");
-  KAM_CHECK(only_fields(body, {"reason", "version"}, "closing a follow-up"));
-  KAM_TRY(reason, text_field(body, "reason", 1000, true));
-  if (!reason)
-    return Error::invalid("reason",
-                          "is required: say why it closes without the customer satisfied");
-  KAM_TRY(version, version_field(body));
   const Clock& clock = records_.clock();
   int64_t now = clock.now();
   KAM_TRY(lease, records_.db().acquire());
   KAM_TRY(tx, db::Transaction::begin(lease));
   KAM_TRY(before, load_followup(tx.conn(), a, id));
   if (!before) return Error::not_found("follow-up");
+  KAM_CHECK(only_fields(body, {"reason", "version"}, "closing a follow-up"));
+  KAM_TRY(reason, text_field(body, "reason", 1000, true));
+  if (!reason)
+    return Error::invalid("reason",
+                          "is required: say why it closes without the customer satisfied");
+  KAM_TRY(version, version_field(body));
   if ((*before)["state"] != "open") {
     return Error::conflict(
         "this follow-up is " + (*before)["state"].get<std::string>() + "; allowed: none", "state");

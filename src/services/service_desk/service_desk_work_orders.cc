@@ -618,21 +618,12 @@ Result<json> ServiceDeskService::transition(const Actor& a, int64_t id, const st
   if (!domain::is_one_of(domain::work_order_actions(), action)) {
     return Error::invalid("action", "must be one of: " + join(domain::work_order_actions()));
   }
-  if (!body.is_object()) return Error::invalid("", "the request body must be a JSON object");
-  KAM_CHECK(only_fields(
-      body,
-      {"version", "note", "assignee_id", "team_id", "into_id", "resolution", "department", "person",
-       "person_id", "cause", "manager_at_fault", "penalty_points", "penalty_fen"},
-      "a work-order action"));
-  KAM_TRY(version, version_field(body));
-  KAM_TRY(note, text_field(body, "note", 2000, true));
   bool comment_only = action == "comment";
   bool opener_action = comment_only || action == "reopen";
   if (!a.can(domain::Perm::kWorkOrderWork) &&
       !(opener_action && a.can(domain::Perm::kWorkOrderCreate))) {
     return Error::forbidden("your role cannot work work orders");
   }
-  if (comment_only && !note) return Error::invalid("note", "is required for a comment");
   const Clock& clock = records_.clock();
   int64_t now = clock.now();
   KAM_TRY(lease, records_.db().acquire());
@@ -647,6 +638,23 @@ Result<json> ServiceDeskService::transition(const Actor& a, int64_t id, const st
   int64_t team = before["team"].is_null() ? 0 : before["team"]["id"].get<int64_t>();
   bool manage = a.can(domain::Perm::kWorkOrderManage) &&
                 (a.role == domain::Role::kAdmin || !team || leads_team(a, team));
+  bool own = assignee == a.user_id;
+  bool in_team = a.team_id && team == *a.team_id;
+  // Rights on this record before the body is read: a field error never answers someone who
+  // may not act here.
+  if (action == "assign" && !manage)
+    return Error::forbidden("assigning work orders to others needs the supervisor role");
+  if (action == "close" && !own && !manage && !in_team)
+    return Error::forbidden("only the assignee, the team or a supervisor may close it");
+  if (!body.is_object()) return Error::invalid("", "the request body must be a JSON object");
+  KAM_CHECK(only_fields(
+      body,
+      {"version", "note", "assignee_id", "team_id", "into_id", "resolution", "department", "person",
+       "person_id", "cause", "manager_at_fault", "penalty_points", "penalty_fen"},
+      "a work-order action"));
+  KAM_TRY(version, version_field(body));
+  KAM_TRY(note, text_field(body, "note", 2000, true));
+  if (comment_only && !note) return Error::invalid("note", "is required for a comment");
   // Someone else has it: say who, whatever the version (the take race's loser lands here).
   if (action == "take" && assignee && assignee != a.user_id && from != "new" &&
       from != "assigned") {
@@ -663,8 +671,6 @@ Result<json> ServiceDeskService::transition(const Actor& a, int64_t id, const st
   if (!next) return refused(from, action);
   std::string to = *next;
   // Who may do what beyond the state machine.
-  bool own = assignee == a.user_id;
-  bool in_team = a.team_id && team == *a.team_id;
   if (action == "take") {
     if (a.role == domain::Role::kServiceAgent && !in_team && !own) {
       return Error::forbidden("you may take work orders of your own team's queue only");
@@ -683,12 +689,6 @@ Result<json> ServiceDeskService::transition(const Actor& a, int64_t id, const st
           "only the assignee (" + holder + ") or a supervisor may " + action + " this work order",
           "assignee_id");
     }
-  } else if (action == "assign") {
-    if (!manage)
-      return Error::forbidden("assigning work orders to others needs the supervisor role");
-  } else if (action == "close") {
-    if (!own && !manage && !in_team)
-      return Error::forbidden("only the assignee, the team or a supervisor may close it");
   }
 
   std::string sql = "UPDATE work_orders SET state = ?, updated_at = ?, version = version + 1";
@@ -893,6 +893,9 @@ Status ServiceDeskService::close_in(db::Connection& c, const Actor& a, const jso
 namespace kam::services {
 
 Result<std::string> ServiceDeskService::work_order_title(const Actor& a, int64_t id) {
+  // The desk's suggestions are for the staff, not for who filed the order.
+  if (domain::is_outsider(a.role))
+    return Error::forbidden("suggestions are for the service desk's staff");
   KAM_TRY(lease, records_.db().acquire());
   KAM_TRY(wo, load_work_order(*lease, a, id));
   if (!wo) return Error::not_found("work order");
