@@ -184,9 +184,12 @@ test('an analyst (rules are province-wide settings) sees a broken condition mark
   await quietToasts();
   await screenshot(page, 'alerts-05-rule-versions');
   await page.keyboard.press('Escape');
+  await signOut();
 });
 
 test('the supervisor dashboard draws its charts from the summary', async () => {
+  await signIn('supervisor1');
+  await page.waitForURL((u) => !/\/login/.test(u));
   await page.goto(`${BASE}/alerts/dashboard`);
   await page.waitForSelector('[data-test=dash-total]');
   const summary = (await state.sup.get('/api/v1/alert-tasks/summary')).body;
