@@ -199,8 +199,9 @@ std::optional<int64_t> parse_member_status(std::string_view t) {
 }
 
 std::optional<int> parse_month(std::string_view t) {
+  // At most 4 digits: every part of a month (or its day) fits, and nothing can overflow.
   auto digits = [](std::string_view s, int& out) {
-    if (s.empty()) return false;
+    if (s.empty() || s.size() > 4) return false;
     out = 0;
     for (char c : s) {
       if (c < '0' || c > '9') return false;

@@ -36,9 +36,12 @@ struct Ast {
   bool explicit_offset = false;
   bool negate = false;  // kIn: not in
   std::vector<AstPtr> args;
+  int height = 1;  // levels of the tree from this node down
 };
 
-Result<std::vector<Token>> tokenize(std::string_view text);
+// Tokens of `text`; those starting at or after byte `limit` are not read (the end token then
+// sits where reading stopped).
+Result<std::vector<Token>> tokenize(std::string_view text, size_t limit = std::string_view::npos);
 Result<AstPtr> parse(std::string_view text);
 Error syntax_error(std::string_view text, size_t byte_offset, const std::string& message);
 

@@ -9,6 +9,18 @@
 namespace kam::engine::rules {
 namespace {
 
+// Limits on what a condition may be: the parser recurses (about eight stack frames per level of
+// parentheses), so neither a long text nor a deeply nested one may exhaust the stack of the
+// worker that compiles it.
+constexpr size_t kMaxLength = 4000;  // bytes
+constexpr int kMaxDepth = 64;        // levels of parentheses, function calls, '-' and 'not'
+// The compiler and the evaluation recurse over the syntax tree, whose long chains of operators
+// (1 + 1 + … , a and b and …) the parser builds in a loop: its height is bounded too.
+constexpr int kMaxHeight = 256;
+// Far beyond any schema's history (the compiler names the schema's own limit), yet small enough
+// that the offset and the shifts of field macros stay well inside an int.
+constexpr double kMaxMonthOffset = 1200;
+
 // Position in characters (UTF-8 code points), 1-based, of byte offset `at`.
 size_t char_pos(std::string_view text, size_t at) {
   size_t n = 1;
@@ -38,7 +50,7 @@ Error syntax_error(std::string_view text, size_t at, const std::string& message)
                         "at position " + std::to_string(char_pos(text, at)) + ": " + message);
 }
 
-Result<std::vector<Token>> tokenize(std::string_view s) {
+Result<std::vector<Token>> tokenize(std::string_view s, size_t limit) {
   std::vector<Token> out;
   size_t i = 0;
   while (i < s.size()) {
@@ -47,6 +59,7 @@ Result<std::vector<Token>> tokenize(std::string_view s) {
       ++i;
       continue;
     }
+    if (i >= limit) break;
     Token t;
     t.pos = i;
     if (ident_start(c)) {
@@ -115,7 +128,7 @@ Result<std::vector<Token>> tokenize(std::string_view s) {
   }
   Token end;
   end.kind = TokKind::kEnd;
-  end.pos = s.size();
+  end.pos = i;  // the end of the text, or the first token not read
   out.push_back(end);
   return out;
 }
@@ -148,6 +161,22 @@ class Parser {
         return "'" + t.text + "'";
     }
   }
+  // Enters one level of nesting at `t`; leave() when the level is parsed.
+  Status enter(const Token& t) {
+    if (++depth_ <= kMaxDepth) return {};
+    return error(t, "the condition is nested more than " + std::to_string(kMaxDepth) +
+                        " levels deep (parentheses, function calls, '-' and 'not')");
+  }
+  void leave() { --depth_; }
+  // Adds `kid` to the operands of `parent`, refusing a tree higher than kMaxHeight.
+  Status attach(Ast& parent, AstPtr kid) {
+    parent.height = std::max(parent.height, kid->height + 1);
+    parent.args.push_back(std::move(kid));
+    if (parent.height <= kMaxHeight) return {};
+    return syntax_error(text_, parent.pos,
+                        "the condition chains or nests more than " + std::to_string(kMaxHeight) +
+                            " operators: split it into simpler rules");
+  }
   AstPtr make(AstKind k, const Token& t) {
     auto a = std::make_unique<Ast>();
     a->kind = k;
@@ -175,8 +204,8 @@ class Parser {
       KAM_TRY(right, binary_level(level + 1));
       auto b = make(AstKind::kBinary, t);
       b->text = t.text;
-      b->args.push_back(std::move(left));
-      b->args.push_back(std::move(right));
+      KAM_CHECK(attach(*b, std::move(left)));
+      KAM_CHECK(attach(*b, std::move(right)));
       left = std::move(b);
     }
   }
@@ -185,10 +214,12 @@ class Parser {
   Result<AstPtr> comparison() {
     if (is(TokKind::kKeyword, "not")) {
       const Token& t = next();
+      KAM_CHECK(enter(t));
       KAM_TRY(inner, comparison());
+      leave();
       auto n = make(AstKind::kUnary, t);
       n->text = "not";
-      n->args.push_back(std::move(inner));
+      KAM_CHECK(attach(*n, std::move(inner)));
       return n;
     }
     KAM_TRY(left, binary_level(3));
@@ -205,7 +236,7 @@ class Parser {
       next();
       auto in = make(AstKind::kIn, t);
       in->negate = negate;
-      in->args.push_back(std::move(left));
+      KAM_CHECK(attach(*in, std::move(left)));
       for (;;) {
         const Token& v = next();
         if (v.kind != TokKind::kString && v.kind != TokKind::kNumber)
@@ -213,7 +244,7 @@ class Parser {
         auto lit = make(v.kind == TokKind::kString ? AstKind::kString : AstKind::kNumber, v);
         lit->text = v.text;
         lit->number = v.number;
-        in->args.push_back(std::move(lit));
+        KAM_CHECK(attach(*in, std::move(lit)));
         if (is(TokKind::kOp, ",")) {
           next();
           continue;
@@ -235,18 +266,20 @@ class Parser {
     }
     auto b = make(AstKind::kBinary, t);
     b->text = t.text;
-    b->args.push_back(std::move(left));
-    b->args.push_back(std::move(right));
+    KAM_CHECK(attach(*b, std::move(left)));
+    KAM_CHECK(attach(*b, std::move(right)));
     return b;
   }
 
   Result<AstPtr> unary() {
     if (is(TokKind::kOp, "-")) {
       const Token& t = next();
+      KAM_CHECK(enter(t));
       KAM_TRY(inner, unary());
+      leave();
       auto n = make(AstKind::kUnary, t);
       n->text = "-";
-      n->args.push_back(std::move(inner));
+      KAM_CHECK(attach(*n, std::move(inner)));
       return n;
     }
     return primary();
@@ -274,13 +307,13 @@ class Parser {
         return error(t, "expected a value, found " + describe(t));
       case TokKind::kIdent: {
         if (is(TokKind::kOp, "(")) {
-          next();
+          KAM_CHECK(enter(next()));
           auto call = make(AstKind::kCall, t);
           call->text = t.text;
           if (!is(TokKind::kOp, ")")) {
             for (;;) {
               KAM_TRY(arg, expr());
-              call->args.push_back(std::move(arg));
+              KAM_CHECK(attach(*call, std::move(arg)));
               if (is(TokKind::kOp, ",")) {
                 next();
                 continue;
@@ -292,6 +325,7 @@ class Parser {
             return error(peek(),
                          "expected ')' to close " + t.text + "(, found " + describe(peek()));
           next();
+          leave();
           return call;
         }
         auto f = make(AstKind::kField, t);
@@ -304,10 +338,15 @@ class Parser {
             minus = true;
           }
           const Token& k = next();
+          if (k.kind == TokKind::kEnd) return error(k, "the condition ends too early");
           if (k.kind != TokKind::kNumber || k.number != std::floor(k.number) || !minus ||
               k.number < 1) {
             return error(
                 open, "a month offset is written [-1] (the run month), [-2] (the month before) …");
+          }
+          if (k.number > kMaxMonthOffset) {
+            return error(k, "the month offset [-" + k.text.substr(0, 20) +
+                                (k.text.size() > 20 ? "…" : "") + "] is out of range");
           }
           if (!is(TokKind::kOp, "]")) return error(peek(), "expected ']' after the month offset");
           next();
@@ -318,10 +357,12 @@ class Parser {
       }
       case TokKind::kOp:
         if (t.text == "(") {
+          KAM_CHECK(enter(t));
           KAM_TRY(inner, expr());
           if (!is(TokKind::kOp, ")"))
             return error(peek(), "expected ')', found " + describe(peek()));
           next();
+          leave();
           return inner;
         }
         return error(t, "expected a value, found " + describe(t));
@@ -334,6 +375,7 @@ class Parser {
   std::string_view text_;
   std::vector<Token> t_;
   size_t at_ = 0;
+  int depth_ = 0;
 };
 
 }  // namespace
@@ -342,11 +384,16 @@ Result<AstPtr> parse(std::string_view text) {
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     return Error::invalid("condition", "at position 1: the condition is empty");
   }
-  if (text.size() > 4000)
-    return Error::invalid("condition", "at position 4001: the condition is longer than 4000 bytes");
-  KAM_TRY(tokens, tokenize(text));
+  // A text over the limit is read only up to it: the first problem in the text is the answer,
+  // a syntax error (or too deep a nesting) before the limit, or else the length.
+  KAM_TRY(tokens, tokenize(text, kMaxLength));
   Parser p(text, std::move(tokens));
-  return p.parse();
+  auto ast = p.parse();
+  if (text.size() <= kMaxLength) return ast;
+  Error too_long = syntax_error(
+      text, kMaxLength, "the condition is longer than " + std::to_string(kMaxLength) + " bytes");
+  if (!ast.ok() && error_position(ast.error()) < error_position(too_long)) return ast.error();
+  return too_long;
 }
 
 size_t error_position(const Error& e) {

@@ -36,6 +36,16 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// Numbers in a file may have any number of digits: they are read saturating at kHuge, far
+// above every field's plausible maximum, so a huge value is refused as implausibly large and
+// never wraps around into a small (or negative) one.
+constexpr int64_t kHuge = 1'000'000'000'000'000LL;  // 1e15: x 100 (yuan to fen) still fits
+static_assert(kHuge < INT64_MAX / 100);
+
+int64_t add_digit(int64_t v, char digit) {
+  return v >= kHuge / 10 ? kHuge : v * 10 + (digit - '0');
+}
+
 // "128.5" -> 12850 (fen). Answers an error text, empty when fine.
 const char* parse_money(std::string_view s, bool in_fen, int64_t& out) {
   s = trim(s);
@@ -52,10 +62,7 @@ const char* parse_money(std::string_view s, bool in_fen, int64_t& out) {
   }
   int64_t whole = 0, frac = 0;
   size_t i = 0, digits = 0;
-  for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, ++digits) {
-    if (whole > 100'000'000'000'000LL) return "is not a plausible amount";
-    whole = whole * 10 + (s[i] - '0');
-  }
+  for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, ++digits) whole = add_digit(whole, s[i]);
   if (i < s.size() && s[i] == '.') {
     if (in_fen) return "must be whole fen (no decimals)";
     ++i;
@@ -86,10 +93,7 @@ const char* parse_count(std::string_view s, bool decimal, int64_t& out) {
   if (s.front() == '-') return "is negative";
   int64_t v = 0;
   size_t i = 0;
-  for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
-    if (v > 1'000'000'000'000'000LL) return "is not a plausible number";
-    v = v * 10 + (s[i] - '0');
-  }
+  for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) v = add_digit(v, s[i]);
   if (i == 0) return "is not a number";
   if (i < s.size() && s[i] == '.') {
     if (!decimal) {
@@ -241,9 +245,11 @@ class RowParser {
         issue(cp.header, std::string("'") + std::string(trim(f[c]).substr(0, 40)) + "' " + err);
         continue;
       }
-      if (spec.kind != UsageKind::kDate && spec.max > 0 && v > spec.max) {
+      // Every field's plausible maximum fits 32 bits (checked here, so nothing wraps below).
+      int64_t max = spec.max > 0 ? std::min<int64_t>(spec.max, INT32_MAX) : INT32_MAX;
+      if (spec.kind != UsageKind::kDate && v > max) {
         issue(cp.header, "'" + std::string(trim(f[c]).substr(0, 40)) +
-                             "' is implausibly large (more than " + std::to_string(spec.max) +
+                             "' is implausibly large (more than " + std::to_string(max) +
                              (spec.kind == UsageKind::kMoney ? " fen)" : ")"));
         continue;
       }

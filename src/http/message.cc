@@ -91,6 +91,9 @@ Result<json> parse_json_body(const std::string& body) {
     std::string detail = colon == std::string::npos ? what : what.substr(colon + 2);
     return Error::invalid(
         "", "malformed JSON at byte " + std::to_string(e.byte) + ": " + detail.substr(0, 160));
+  } catch (const json::exception&) {
+    // e.g. a number beyond a double ("1e309"): nlohmann reports it as out of range.
+    return Error::invalid("", "malformed JSON: a number is out of range");
   }
 }
 

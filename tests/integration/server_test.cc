@@ -17,20 +17,34 @@ namespace {
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-std::string roundtrip(unsigned short port, const std::string& request) {
+// A client that sends the request head, then the body as the test says, and reads the answer.
+struct SlowClient {
   net::io_context ioc;
-  tcp::socket s(ioc);
-  s.connect({net::ip::make_address("127.0.0.1"), port});
-  net::write(s, net::buffer(request));
-  std::string out;
-  boost::system::error_code ec;
-  std::array<char, 4096> buf{};
-  for (;;) {
-    size_t n = s.read_some(net::buffer(buf), ec);
-    out.append(buf.data(), n);
-    if (ec) break;
+  tcp::socket s{ioc};
+  explicit SlowClient(unsigned short port) {
+    s.connect({net::ip::make_address("127.0.0.1"), port});
   }
-  return out;
+  void send(const std::string& bytes) {
+    boost::system::error_code ec;
+    net::write(s, net::buffer(bytes), ec);
+  }
+  std::string read_all() {
+    std::string out;
+    boost::system::error_code ec;
+    std::array<char, 4096> buf{};
+    for (;;) {
+      size_t n = s.read_some(net::buffer(buf), ec);
+      out.append(buf.data(), n);
+      if (ec) break;
+    }
+    return out;
+  }
+};
+
+std::string roundtrip(unsigned short port, const std::string& request) {
+  SlowClient c(port);
+  c.send(request);
+  return c.read_all();
 }
 
 TEST(Server, StopLetsAnInFlightRequestFinish) {
@@ -85,30 +99,6 @@ TEST(Server, BodyAndHeaderLimits) {
   EXPECT_NE(hdr.find("HTTP/1.1 431"), std::string::npos) << hdr;
   server.stop();
 }
-
-// A client that sends the request head, then the body as the test says, and reads the answer.
-struct SlowClient {
-  net::io_context ioc;
-  tcp::socket s{ioc};
-  explicit SlowClient(unsigned short port) {
-    s.connect({net::ip::make_address("127.0.0.1"), port});
-  }
-  void send(const std::string& bytes) {
-    boost::system::error_code ec;
-    net::write(s, net::buffer(bytes), ec);
-  }
-  std::string read_all() {
-    std::string out;
-    boost::system::error_code ec;
-    std::array<char, 4096> buf{};
-    for (;;) {
-      size_t n = s.read_some(net::buffer(buf), ec);
-      out.append(buf.data(), n);
-      if (ec) break;
-    }
-    return out;
-  }
-};
 
 // Authentication comes from the headers before any of the body is read: a refused upload of a
 // gigabyte is answered at once, with nothing but its head sent.

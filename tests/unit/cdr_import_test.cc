@@ -167,6 +167,31 @@ TEST(CdrImport, BadRowsAreNamedWithLineColumnAndReason) {
   }
 }
 
+TEST(CdrImport, HugeDurationsAreRefusedNotWrapped) {
+  // Durations beyond an int64 (2^64 + 60 seconds would wrap to a minute) are refused, naming
+  // line and column.
+  std::string csv =
+      "caller,callee,callee_operator,start_time,duration\n"
+      "13800000001,13012345678,unicom,2026-10-01 08:00:00,18446744073709551676\n"
+      "13800000001,13012345678,unicom,2026-10-01 08:00:00,000000000000000000000000000060\n"
+      "13800000001,13012345678,unicom,2026-10-01 08:00:00,99999999999999999999999999.0\n"
+      "13800000001,13012345678,unicom,2026-10-01 08:00:00,-18446744073709551556\n";
+  auto dir = directory();
+  for (int threads : {1, 2}) {
+    auto p = parse_cdrs(csv, dir, options(threads));
+    ASSERT_TRUE(p.ok()) << p.error().message;
+    EXPECT_EQ(p->rows_bad, 3u);
+    ASSERT_EQ(p->issues.size(), 3u);
+    const std::pair<size_t, const char*> want[] = {
+        {2, "implausibly long"}, {4, "implausibly long"}, {5, "not a whole number"}};
+    for (size_t i = 0; i < 3; ++i) {
+      EXPECT_EQ(p->issues[i].line, want[i].first) << p->issues[i].reason;
+      EXPECT_EQ(p->issues[i].column, "duration");
+      EXPECT_NE(p->issues[i].reason.find(want[i].second), std::string::npos) << p->issues[i].reason;
+    }
+  }
+}
+
 TEST(CdrImport, WholeFileProblemsAreErrors) {
   auto dir = directory();
   auto missing = parse_cdrs(

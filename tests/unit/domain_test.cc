@@ -6,6 +6,7 @@
 #include "domain/credit_code.h"
 #include "domain/masking.h"
 #include "domain/roles.h"
+#include "domain/usage_fields.h"
 
 namespace kam::domain {
 namespace {
@@ -94,6 +95,16 @@ TEST(Clock, ShanghaiDateIsUtcPlusEight) {
   EXPECT_EQ(shanghai_date(*parse_iso8601("2026-11-24T16:00:00Z")), "2026-11-25");
   EXPECT_TRUE(is_date("2024-02-29"));
   EXPECT_FALSE(is_date("2025-02-29"));
+}
+
+// Found by fuzzing (fuzz/crashes/usage_import_month_overflow.csv): a day of a dozen digits
+// overflowed an int (undefined behaviour); it is simply not a month.
+TEST(Months, HugeDigitRunsAreNotMonths) {
+  EXPECT_EQ(domain::parse_month("2026-11"), 202611);
+  EXPECT_EQ(domain::parse_month("2026/3/01"), 202603);
+  EXPECT_FALSE(domain::parse_month("2026-/380000000002").has_value());
+  EXPECT_FALSE(domain::parse_month("2026-11-380000000002").has_value());
+  EXPECT_FALSE(domain::parse_month("2026-00011").has_value());
 }
 
 }  // namespace

@@ -20,6 +20,16 @@ TEST(HttpErrors, InternalErrorsKeepTheirDetailOnTheServer) {
   EXPECT_TRUE(quoted.internal_detail.empty());
 }
 
+// Found by fuzzing (fuzz/crashes/json_body_number_overflow.json): a number beyond a double threw
+// an exception the parser did not catch (a 500); it is a 400 like any malformed body.
+TEST(HttpErrors, NumbersOutOfRangeAreMalformedBodies) {
+  for (const char* body : {"1e309", "{\"a\": -1e400}", "[1E99999]"}) {
+    auto r = parse_json_body(body);
+    ASSERT_FALSE(r.ok()) << body;
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalid) << body;
+  }
+}
+
 TEST(HttpErrors, OtherErrorsNameTheirField) {
   Response r = Response::error(Error::invalid("title", "is required"));
   EXPECT_EQ(r.status, 400);

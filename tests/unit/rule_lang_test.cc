@@ -140,6 +140,86 @@ TEST(RuleLanguage, ErrorsNameThePosition) {
   }
 }
 
+// The error a condition gets: its position and whether the message says `says`.
+::testing::AssertionResult refused(const std::string& rule, size_t position,
+                                   const std::string& says) {
+  auto p = Program::compile(rule, member_schema());
+  if (p.ok()) return ::testing::AssertionFailure() << "compiled";
+  if (p.error().field != "condition" || error_position(p.error()) != position ||
+      p.error().message.find(says) == std::string::npos) {
+    return ::testing::AssertionFailure() << p.error().field << ": " << p.error().message;
+  }
+  return ::testing::AssertionSuccess();
+}
+
+TEST(RuleLanguage, DeepNestingIsRefusedNotACrash) {
+  // Each level of parentheses cost the parser some eight stack frames and nothing bounded them:
+  // 100,000 of them overflowed the stack of the worker compiling the rule.
+  EXPECT_TRUE(refused(std::string(100'000, '('), 65, "nested more than 64 levels"));
+  EXPECT_TRUE(refused(std::string(5'000, '(') + "bill" + std::string(5'000, ')') + " > 1", 65,
+                      "nested more than 64 levels"));
+  std::string nots, minus, calls, close;
+  for (int i = 0; i < 65; ++i) {
+    nots += "not ";
+    minus += "-";
+    calls += "abs(";
+    close += ")";
+  }
+  EXPECT_TRUE(refused(nots + "key_member", 4 * 64 + 1, "nested more than 64 levels"));
+  EXPECT_TRUE(refused(minus + "bill > 1", 65, "nested more than 64 levels"));
+  EXPECT_TRUE(refused(calls + "bill" + close + " > 1", 4 * 64 + 4, "nested more than 64 levels"));
+  // 64 levels are fine, and mean what they say.
+  std::string deep = std::string(64, '(') + "bill" + std::string(64, ')') + " >= 100";
+  EXPECT_EQ(matches(deep), matches("bill >= 100"));
+  EXPECT_EQ(matches(nots.substr(4) + "key_member"), matches("key_member"));
+  EXPECT_EQ(matches(calls.substr(4) + "bill" + close.substr(1) + " > 100"),
+            matches("abs(bill) > 100"));
+}
+
+TEST(RuleLanguage, LongConditionsAreRefusedAtTheLimit) {
+  std::string rule = "bill > 1 and status in ('normal'";
+  while (rule.size() <= 4000) rule += ", 'suspended'";
+  rule += ")";
+  EXPECT_TRUE(refused(rule, 4001, "longer than 4000 bytes"));
+  // Positions count characters: with Chinese text before it, the limit is an earlier position.
+  std::string chinese = "industry in ('金融'";
+  while (chinese.size() <= 4000) chinese += ", '教育'";
+  chinese += ")";
+  size_t chars = 0;
+  for (size_t i = 0; i < 4000; ++i)
+    chars += (static_cast<unsigned char>(chinese[i]) & 0xC0) != 0x80;
+  EXPECT_TRUE(refused(chinese, chars + 1, "longer than 4000 bytes"));
+  // A problem before the limit is the first in the text, and the one named.
+  EXPECT_TRUE(refused("bill # " + rule, 6, "unexpected '#'"));
+}
+
+TEST(RuleLanguage, LongChainsAreRefusedBeforeTheStackRunsOut) {
+  // The parser reads a chain in a loop, but the compiler and the evaluation recurse over the
+  // tree: 1,330 times "*-1" (under 4,000 bytes) overflowed the stack of a sanitizer build.
+  std::string chain = "bill";
+  for (int i = 0; i < 254; ++i) chain += " + bill";
+  EXPECT_EQ(matches(chain + " > 100"), matches("bill > 0"));  // 256 levels: fine
+  EXPECT_TRUE(refused(chain + " + bill > 100", chain.size() + 9,
+                      "chains or nests more than 256 operators"));
+  std::string ones = "1";
+  for (int i = 0; i < 1330; ++i) ones += "*-1";
+  // "1 * -1" is already three levels high: the 255th '*' is one too many.
+  EXPECT_TRUE(refused(ones + " > 0", 1 + 3 * 254 + 1, "chains or nests more than 256 operators"));
+}
+
+TEST(RuleLanguage, HugeMonthOffsetsAreRefusedNotWrapped) {
+  // Offsets beyond an int used to wrap (undefined behaviour): [-2147483648] became a negative
+  // offset that passed the history check and compiled a column that never exists.
+  EXPECT_TRUE(refused("bill[-2147483648] > 1", 7, "out of range"));
+  EXPECT_TRUE(refused("bill[-4294967297] > 1", 7, "out of range"));
+  EXPECT_TRUE(refused("bill[-" + std::string(400, '9') + "] > 1", 7, "out of range"));
+  EXPECT_TRUE(refused("bill_drop_pct[-99999999999] > 1", 16, "out of range"));
+  EXPECT_TRUE(refused("bill[-1201] > 1", 7, "out of range"));
+  // Within range, the schema's own limit speaks.
+  EXPECT_TRUE(refused("bill[-1200] > 1", 1, "at most 3 months"));
+  EXPECT_TRUE(refused("bill[-", 7, "ends too early"));
+}
+
 TEST(RuleLanguage, CustomerRulesAggregateTheirMembers) {
   Schema ms = member_schema();
   Schema cs;

@@ -109,6 +109,47 @@ TEST(UsageImport, EveryBadRowIsReportedWithLineColumnAndReason) {
   EXPECT_NE(p->issues[3].reason.find("days of the month"), std::string::npos);
 }
 
+TEST(UsageImport, HugeNumbersAreRefusedNotWrapped) {
+  // Digits beyond what an int64 holds used to wrap around silently: 184467440737095517 yuan is
+  // 2^64 + 84 fen and was stored as 84 fen; 9999999999999999999 minutes became negative.
+  auto dir = directory();
+  std::string csv =
+      "month,number,bill,mou,data_mb,arrears_fen\n"
+      "2026-10,13800000001,184467440737095517,1,1,0\n"         // yuan x 100 beyond int64
+      "2026-10,13800000002,1,9999999999999999999,1,0\n"        // a count beyond int64
+      "2026-10,13800000003,1,1,99999999999999999999999.6,0\n"  // a decimal count too
+      "2026-09,13800000001,1,1,1,-99999999999999999999\n"      // negative fen beyond int64
+      "2026-09,13800000002,1,1,1,92233720368547758070\n"       // fen beyond int64
+      "2026-09,13800000003,12.34,1,1,0\n";
+  for (int threads : {1, 2}) {
+    auto p = parse_usage(csv, dir, options(threads));
+    ASSERT_TRUE(p.ok()) << p.error().message;
+    EXPECT_EQ(p->rows, 6u);
+    EXPECT_EQ(p->rows_bad, 5u);
+    struct Want {
+      size_t line;
+      const char* column;
+      const char* reason;
+    };
+    const Want want[] = {{2, "bill", "implausibly large (more than 1000000000 fen)"},
+                         {3, "mou", "implausibly large (more than 44640)"},
+                         {4, "data_mb", "implausibly large"},
+                         {5, "arrears_fen", "is negative"},
+                         {6, "arrears_fen", "implausibly large"}};
+    ASSERT_EQ(p->issues.size(), 5u);
+    for (size_t i = 0; i < 5; ++i) {
+      EXPECT_EQ(p->issues[i].line, want[i].line) << p->issues[i].reason;
+      EXPECT_EQ(p->issues[i].column, want[i].column) << p->issues[i].reason;
+      EXPECT_NE(p->issues[i].reason.find(want[i].reason), std::string::npos) << p->issues[i].reason;
+    }
+    // The one good row is read as written.
+    ASSERT_EQ(p->data.periods.size(), 1u);
+    auto f = p->data.frame(0);
+    EXPECT_EQ(vec(f.member_id), (std::vector<int64_t>{3}));
+    EXPECT_EQ(col(f, UsageField::kBill), (std::vector<int64_t>{1234}));
+  }
+}
+
 TEST(UsageImport, UnknownNumbersCanBeSkippedButAreStillReported) {
   auto dir = directory();
   std::string csv = "month,number,bill\n2026-10,13800000001,1\n2026-10,13900000000,1\n";

@@ -33,11 +33,10 @@ Result<json> OrderService::add_document(const Actor& a, int64_t order_id,
   // Scope before the file: an order outside it answers 404 whatever was sent.
   const Clock& clock = records_.clock();
   int64_t now = clock.now();
-  KAM_TRY(lease, records_.db().acquire());
-  KAM_TRY(tx, db::Transaction::begin(lease));
+  KAM_TRY(w, begin_write(a, order_id));
+  auto& tx = *w->tx;
   auto& c = tx.conn();
-  KAM_TRY(row, load_row(c, a, order_id));
-  if (!row) return Error::not_found("order");
+  auto& row = w->row;
   if (file_name.empty() || utf8_length(file_name) > 200 ||
       in::has_control_chars(file_name, false)) {
     return Error::invalid("file_name", "must be 1 to 200 characters without control characters");

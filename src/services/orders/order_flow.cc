@@ -280,11 +280,10 @@ Result<json> OrderService::transition(const Actor& a, int64_t id, const std::str
   // Scope before the body: an order outside it answers 404 whatever the body holds.
   const Clock& clock = records_.clock();
   int64_t now = clock.now();
-  KAM_TRY(lease, records_.db().acquire());
-  KAM_TRY(tx, db::Transaction::begin(lease));
+  KAM_TRY(w, begin_write(a, id));
+  auto& tx = *w->tx;
   auto& c = tx.conn();
-  KAM_TRY(row, load_row(c, a, id));
-  if (!row) return Error::not_found("order");
+  auto& row = w->row;
   KAM_CHECK(
       in::object_with(body, {"version", "note", "reason", "consultation", "option_id",
                              "step_owner_id", "confirmation", "billing_account", "billing_start"}));
@@ -321,7 +320,7 @@ Result<json> OrderService::transition(const Actor& a, int64_t id, const std::str
   after["event"] = ch.event;
   KAM_CHECK(write_audit(c, clock, a, action, "order", id, before, after));
   KAM_CHECK(tx.commit());
-  return reread(*lease, a, id);
+  return reread(*w->lease, a, id);
 }
 
 }  // namespace kam::services

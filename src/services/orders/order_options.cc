@@ -125,11 +125,10 @@ Result<json> OrderService::save_option(const Actor& a, int64_t order_id,
   // Scope before the body: an order outside it answers 404 whatever the body holds.
   const Clock& clock = records_.clock();
   int64_t now = clock.now();
-  KAM_TRY(lease, records_.db().acquire());
-  KAM_TRY(tx, db::Transaction::begin(lease));
+  KAM_TRY(w, begin_write(a, order_id));
+  auto& tx = *w->tx;
   auto& c = tx.conn();
-  KAM_TRY(row, load_row(c, a, order_id));
-  if (!row) return Error::not_found("order");
+  auto& row = w->row;
   if (option_id) {
     KAM_CHECK(in::object_with(body, {"name", "description", "lines", "version"}));
   } else {
@@ -240,7 +239,7 @@ Result<json> OrderService::save_option(const Actor& a, int64_t order_id,
   KAM_CHECK(write_audit(c, clock, a, option_id ? "update" : "create", "order_option", oid, before,
                         after.at(0)));
   KAM_CHECK(tx.commit());
-  return reread(*lease, a, order_id);
+  return reread(*w->lease, a, order_id);
 }
 
 Result<json> OrderService::add_option(const Actor& a, int64_t order_id, const json& body) {
@@ -255,11 +254,10 @@ Result<json> OrderService::update_option(const Actor& a, int64_t order_id, int64
 Status OrderService::remove_option(const Actor& a, int64_t order_id, int64_t option_id) {
   if (!a.can(domain::Perm::kOrderWrite)) return Error::forbidden("your role cannot design orders");
   const Clock& clock = records_.clock();
-  KAM_TRY(lease, records_.db().acquire());
-  KAM_TRY(tx, db::Transaction::begin(lease));
+  KAM_TRY(w, begin_write(a, order_id));
+  auto& tx = *w->tx;
   auto& c = tx.conn();
-  KAM_TRY(row, load_row(c, a, order_id));
-  if (!row) return Error::not_found("order");
+  auto& row = w->row;
   if (row->text(sql::kState) != "design")
     return Error::conflict("options are removed while the order is in design", "state");
   KAM_TRY(used,

@@ -437,15 +437,25 @@ Result<json> OrderService::create(const Actor& a, const json& body) {
   return reread(*lease, a, id);
 }
 
+Result<std::unique_ptr<OrderWrite>> OrderService::begin_write(const Actor& a, int64_t id) {
+  KAM_TRY(lease, records_.db().acquire());
+  auto w = std::make_unique<OrderWrite>(OrderWrite{std::move(lease), std::nullopt, std::nullopt});
+  KAM_TRY(tx, db::Transaction::begin(w->lease));
+  w->tx.emplace(std::move(tx));
+  KAM_TRY(row, load_row(w->tx->conn(), a, id));
+  if (!row) return Error::not_found("order");
+  w->row = std::move(*row);
+  return w;
+}
+
 Result<json> OrderService::update(const Actor& a, int64_t id, const json& body) {
   if (!a.can(domain::Perm::kOrderWrite)) return Error::forbidden("your role cannot change orders");
   // Scope before the body: an order outside it answers 404 whatever the body holds.
   const Clock& clock = records_.clock();
-  KAM_TRY(lease, records_.db().acquire());
-  KAM_TRY(tx, db::Transaction::begin(lease));
+  KAM_TRY(w, begin_write(a, id));
+  auto& tx = *w->tx;
   auto& c = tx.conn();
-  KAM_TRY(row, load_row(c, a, id));
-  if (!row) return Error::not_found("order");
+  auto& row = w->row;
   KAM_CHECK(
       in::object_with(body, {"title", "requirement", "consultation", "term_months", "version"}));
   KAM_TRY(version, in::version(body));
@@ -478,7 +488,7 @@ Result<json> OrderService::update(const Actor& a, int64_t id, const json& body) 
   KAM_TRY(r2, load_row(c, Actor::system(), id));
   KAM_CHECK(write_audit(c, clock, a, "update", "order", id, before, order_json(*r2, now)));
   KAM_CHECK(tx.commit());
-  return reread(*lease, a, id);
+  return reread(*w->lease, a, id);
 }
 
 Status OrderService::notify(db::Connection& c, int64_t user_id, const std::string& kind,

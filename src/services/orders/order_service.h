@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -46,6 +47,14 @@ struct OrderDocument {
 using SurveyHook = std::function<Result<int64_t>(db::Connection&, int64_t customer_id,
                                                  const std::string& source_type, int64_t source_id,
                                                  int64_t due_at)>;
+
+// One order changed in one transaction: the pooled connection, its transaction and the order's
+// row as read within the actor's scope. Held by pointer (the transaction points into the lease).
+struct OrderWrite {
+  db::Lease lease;
+  std::optional<db::Transaction> tx;
+  std::optional<db::Row> row;
+};
 
 class OrderService {
  public:
@@ -100,6 +109,8 @@ class OrderService {
 
   // The order row (order_sql::kColumns) when the actor may see it.
   Result<std::optional<db::Row>> load_row(db::Connection& c, const Actor& a, int64_t id);
+  // Opens a transaction on the order, in scope first: 404 when the actor may not see it.
+  Result<std::unique_ptr<OrderWrite>> begin_write(const Actor& a, int64_t id);
   Result<domain::DiscountLimits> load_limits(db::Connection& c);
   Result<domain::StepSettings> load_steps(db::Connection& c);
   json order_json(const db::Row& r, int64_t now) const;
