@@ -33,6 +33,8 @@
 # evidence (stores before and after `kam migrate`, the command, its output, row diffs) under
 # --evidence (default /tmp/kam-crash-evidence), at most --evidence-max (3) of each kind.
 #
+# kam: --kam, else KAM_BIN, else build/kam. Work files (stores, fingerprints) go to /dev/shm when
+# it has room, else /tmp (KAM_CRASH_TMP chooses), and are removed at the end (--keep keeps them).
 # With --store both the two stores run side by side (--serial: one after the other). PostgreSQL:
 # the server of --pg-url or KAM_TEST_PG_URL (databases kcr<pid>_* are made and dropped), else a
 # throw-away one from scripts/pg-temp.sh on 127.0.0.1:--pg-port (26543).
@@ -125,7 +127,14 @@ fi
 
 T0=$EPOCHSECONDS
 DEADLINE=$((T0 + TIMEOUT_MIN * 60))
-WORK=$(mktemp -d /tmp/kam-crash.XXXXXX)
+# The stores live in memory when there is room: / here is ext4 mounted with `discard`, where
+# removing a few hundred MB of PostgreSQL files takes seconds.
+TMP_BASE=${KAM_CRASH_TMP:-/tmp}
+if [ -z "${KAM_CRASH_TMP:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ] &&
+  [ "$(df -Pk /dev/shm | awk 'NR == 2 { print $4 }')" -gt 4000000 ]; then
+  TMP_BASE=/dev/shm
+fi
+WORK=$(mktemp -d "$TMP_BASE/kam-crash.XXXXXX")
 chmod 755 "$WORK"
 RUN_ID=$(date +%Y%m%d-%H%M%S)-$$
 PGPFX=kcr$$_
@@ -140,9 +149,17 @@ cleanup() {
   for p in "${JOBS[@]}"; do wait "$p" 2>/dev/null; done
   if [ -n "$CHILD" ]; then kill -KILL "$CHILD" 2>/dev/null; wait "$CHILD" 2>/dev/null; fi
   if [ -d "$WORK/pg/data" ]; then
-    "$ROOT/scripts/pg-temp.sh" stop "$WORK/pg" >/dev/null 2>&1 || true
+    # Our throw-away server: an immediate stop (no shutdown checkpoint: its data goes anyway),
+    # else scripts/pg-temp.sh's.
+    local bin stop
+    bin=$(find /usr/lib/postgresql -maxdepth 2 -name bin 2>/dev/null | sort -V | tail -1)
+    stop=("$bin/pg_ctl" -D "$WORK/pg/data" -m immediate -w -t 60 stop)
+    [ "$(id -u)" -eq 0 ] && stop=(runuser -u postgres -- "${stop[@]}")
+    if [ -z "$bin" ] || ! "${stop[@]}" >/dev/null 2>&1; then
+      "$ROOT/scripts/pg-temp.sh" stop "$WORK/pg" >/dev/null 2>&1 || true
+    fi
   elif [ -n "$PG_URL" ]; then
-    for db in $(timeout 60 psql "$PG_URL" -qAt -c "SELECT datname FROM pg_database WHERE datname LIKE '${PGPFX}%'" 2>/dev/null); do
+    for db in $(timeout 60 psql "$PG_URL" -qAt -c "SELECT datname FROM pg_database WHERE datname LIKE '${PGPFX%_}\\_%'" 2>/dev/null); do
       timeout 60 psql "$PG_URL" -qAt -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1
     done
   fi
