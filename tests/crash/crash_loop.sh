@@ -144,7 +144,7 @@ JOBS=()
 log() { echo "crash_loop: $*" >&2; }
 
 cleanup() {
-  local p db
+  local p
   for p in "${JOBS[@]}"; do kill -TERM "$p" 2>/dev/null; done
   for p in "${JOBS[@]}"; do wait "$p" 2>/dev/null; done
   if [ -n "$CHILD" ]; then kill -KILL "$CHILD" 2>/dev/null; wait "$CHILD" 2>/dev/null; fi
@@ -159,9 +159,10 @@ cleanup() {
       "$ROOT/scripts/pg-temp.sh" stop "$WORK/pg" >/dev/null 2>&1 || true
     fi
   elif [ -n "$PG_URL" ]; then
-    for db in $(timeout 60 psql "$PG_URL" -qAt -c "SELECT datname FROM pg_database WHERE datname LIKE '${PGPFX%_}\\_%'" 2>/dev/null); do
-      timeout 60 psql "$PG_URL" -qAt -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1
-    done
+    # Someone else's server: drop our databases, in one session.
+    echo "SELECT format('DROP DATABASE IF EXISTS %I WITH (FORCE)', datname) FROM pg_database
+          WHERE datname LIKE '${PGPFX%_}\\_%' \\gexec" |
+      PGOPTIONS='-c client_min_messages=warning' timeout 120 psql "$PG_URL" -qAt >/dev/null 2>&1
   fi
   if [ "$KEEP" = 1 ]; then log "work files kept in $WORK"; else rm -rf "$WORK"; fi
 }
@@ -620,6 +621,13 @@ run_op() { # KIND OP RESULTS SIGS
     fi
   done
   echo "$kind $op $done_n $killed $ended $absent $complete $partial $failed $((EPOCHSECONDS - t0)) ${DUR[$op]}/$d" >>"$results"
+  # The operation's stores are not needed any more (its evidence is kept).
+  if [ "$kind" = sqlite ]; then
+    rm -f "$WORK/sqlite/snap_$op.db" "$WORK/sqlite/ref_$op.db"*
+  else
+    pg_admin -c "DROP DATABASE IF EXISTS ${PGPFX}snap_$op WITH (FORCE)" \
+      -c "DROP DATABASE IF EXISTS ${PGPFX}ref_$op WITH (FORCE)" >/dev/null 2>&1
+  fi
 }
 
 # One store kind: setup, then every operation. Writes $WORK/results-KIND and $WORK/sigs-KIND.
@@ -685,7 +693,9 @@ echo "(killed: the SIGKILL hit a running kam; ended: kam had finished before the
 echo " had to be complete; D_ms: the upper bound of the random delay, first/last: it starts at the"
 echo " reference runs' mean wall time and follows the command's duration as the machine's load changes)"
 STATUS=0
-if cat "$WORK"/sigs-* 2>/dev/null | grep -q .; then
+# Any partial state or failure in the counts, or any line in the signature files, fails the run.
+if [ "$(cat "$WORK"/results-* | awk '{ n += $8 + $9 } END { print n + 0 }')" != 0 ]; then STATUS=1; fi
+if grep -q . "$WORK"/sigs-* 2>/dev/null; then # (not cat | grep -q: with pipefail, cat's SIGPIPE)
   STATUS=1
   echo
   echo "partial states and failures (count, store, operation, signature):"
