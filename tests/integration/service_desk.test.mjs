@@ -79,6 +79,22 @@ test('access: the agent works its team queue, managers see their customers, port
   const ml = await merchant.get('/api/v1/work-orders?limit=200');
   assert.ok(ml.body.items.length >= 1 && ml.body.items.every((w) => w.merchant_id === mw.body.merchant_id));
   assert.equal((await merchant.get(`/api/v1/work-orders/${id}`)).status, 404);
+  // What the merchant's view leaves out is no filter either: not the customer's name, not the
+  // service level, not the desk's team or assignee.
+  const byName = await merchant.get(`/api/v1/work-orders?limit=200&q=${encodeURIComponent(c3.name)}`);
+  assert.equal(byName.status, 200);
+  assert.equal(byName.body.items.length, 0, 'a customer name matches nothing for a merchant');
+  assert.equal((await merchant.get(`/api/v1/work-orders?q=${encodeURIComponent('权益核销')}`)).body.items.length >= 1, true);
+  for (const f of ['level=vip', 'team_id=1', 'assignee=me']) {
+    assert.equal((await merchant.get(`/api/v1/work-orders?${f}`)).status, 403, f);
+    assert.equal((await portal.get(`/api/v1/work-orders?${f}`)).status, 403, f);
+  }
+  // A work order names only an order of its own customer.
+  const order = (await admin.get('/api/v1/orders?limit=1')).body.items[0];
+  const other = order.customer_id === c1.id ? c3 : c1;
+  const wrongOrder = await agent.post('/api/v1/work-orders', { type: 'fault', title: 'x', customer_id: other.id, order_id: order.id });
+  assert.equal(wrongOrder.status, 400);
+  assert.equal(wrongOrder.body.error.field, 'order_id');
   // Analysts read figures but do not work orders.
   assert.equal((await analyst.post(`/api/v1/work-orders/${id}/take`, { version: created.body.version })).status, 403);
   // Every change is audited.

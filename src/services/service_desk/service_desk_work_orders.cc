@@ -290,6 +290,11 @@ Result<json> ServiceDeskService::create_work_order(const Actor& a, const json& b
     if (!m || m->i64(0) != *customer_id)
       return Error::invalid("member_id", "is not a member of this customer");
   }
+  if (order_id) {
+    KAM_TRY(o, c.query_one("SELECT customer_id FROM orders WHERE id = ?", {*order_id}));
+    if (!o || o->i64(0) != *customer_id)
+      return Error::invalid("order_id", "is not an order of this customer");
+  }
   KAM_TRY(cfg, load_config(c));
   int64_t team = team_id.value_or(0);
   if (team && !a.can(domain::Perm::kWorkOrderWork))
@@ -388,6 +393,14 @@ Result<json> ServiceDeskService::list_work_orders(const Actor& a, const ListQuer
       q,
       {"state", "type", "channel", "team_id", "customer_id", "assignee", "breached", "q", "level"},
       "work orders"));
+  // Outsiders filter by what they see: a filter on the team, the assignee, the service level or
+  // the customer's name would answer what their view of the work order leaves out.
+  if (domain::is_outsider(a.role)) {
+    for (const char* hidden : {"team_id", "assignee", "level"}) {
+      if (!param(q, hidden).empty())
+        return Error::forbidden(std::string("your role cannot filter work orders by ") + hidden);
+    }
+  }
   auto scope = work_order_scope_sql(a);
   std::string where = scope.sql;
   db::Params p = scope.params;
@@ -443,14 +456,18 @@ Result<json> ServiceDeskService::list_work_orders(const Actor& a, const ListQuer
   }
   if (auto text = param(q, "q"); !text.empty()) {
     if (utf8_length(text) > 100) return Error::invalid("q", "is longer than 100 characters");
-    where += " AND (w.code = ? OR w.title LIKE ? ESCAPE '\\' OR c.name LIKE ? ESCAPE '\\')";
+    // Merchant staff never match a customer's name (their view does not carry it).
+    bool names = a.role != domain::Role::kMerchantStaff;
     std::string like = "%";
     for (char ch : text) {
       if (ch == '%' || ch == '_' || ch == '\\') like += '\\';
       like += ch;
     }
     like += "%";
-    p.insert(p.end(), {text, like, like});
+    where += std::string(" AND (w.code = ? OR w.title LIKE ? ESCAPE '\\'") +
+             (names ? " OR c.name LIKE ? ESCAPE '\\')" : ")");
+    p.insert(p.end(), {text, like});
+    if (names) p.push_back(like);
   }
   std::string order = "w.created_at DESC, w.id DESC";
   if (q.sort == "priority" || q.sort == "-priority") {
