@@ -1,4 +1,5 @@
-// Store administration: `kam migrate`, `kam user add`, `kam demo-data`, `kam openapi`.
+// Store administration: `kam migrate`, `kam recover`, `kam user add`, `kam demo-data`,
+// `kam openapi`.
 
 #include <chrono>
 #include <iostream>
@@ -148,6 +149,28 @@ void register_admin(Cli& cli) {
     if (!applied) return fail(applied.error());
     std::cout << "store " << (*database)->describe() << ": " << applied->size()
               << " migrations applied\n";
+    return 0;
+  });
+
+  auto* recover = cli.app.add_subcommand(
+      "recover",
+      "Take over background jobs left by processes that died: fail the imports and trainings "
+      "they had not stored, finish a stored usage import's value computation and engine run");
+  cli.add_db_option(recover);
+  cli.on_run(recover, [&cli] {
+    auto database = cli.open_store(4);
+    if (!database) return fail(database.error());
+    services::Services s(**database, cli.clock());
+    auto r = s.recover_interrupted();
+    if (!r) return fail(r.error());
+    size_t n = 0;
+    for (const auto& [kind, jobs] : r->items()) {
+      for (const auto& j : jobs) {
+        std::cout << kind << " job " << j["id"] << ": " << j["outcome"].get<std::string>() << "\n";
+        ++n;
+      }
+    }
+    std::cout << n << " interrupted job(s) taken over\n";
     return 0;
   });
 

@@ -13,6 +13,7 @@
 #include "services/auth/admin_service.h"
 #include "services/auth/auth_service.h"
 #include "services/churn/churn_service.h"
+#include "services/core/job_owner.h"
 #include "services/core/records.h"
 #include "services/orders/catalogue_service.h"
 #include "services/orders/order_service.h"
@@ -60,8 +61,8 @@ struct Services {
         [this](db::Connection& c, int64_t customer, const std::string&, int64_t order, int64_t) {
           return desk.schedule_order_callback(c, customer, order, clock.now());
         });
-    usage.on_months_computed([this](int latest) {
-      auto r = alerts.run(Actor::system("engine"), latest);
+    usage.on_months_computed([this](int latest, const UsageService::InTransaction& also) {
+      auto r = alerts.run(Actor::system("engine"), latest, also);
       if (!r) spdlog::error("warning engine after import: {}", r.error().message);
     });
   }
@@ -81,7 +82,19 @@ struct Services {
   ServiceDeskService desk;
   KnowledgeService knowledge;
   CatalogueService catalogue;
-  OrderService orders;  // completing an order calls its hook (satisfaction callback)
+  OrderService orders;                // completing an order calls its hook (satisfaction callback)
+  JobHeartbeat heartbeat{db, clock};  // renews the leases of this process's background jobs
+
+  // Background jobs left by processes that died (SIGKILL, a crash, a lost machine): imports
+  // not yet stored and churn trainings fail as interrupted; a usage import stored but not
+  // computed is finished. `kam serve` runs this at start and every half minute; `kam recover`
+  // once. Answers {usage, cdr, churn}: the jobs taken over.
+  Result<json> recover_interrupted() {
+    KAM_TRY(u, usage.recover_interrupted());
+    KAM_TRY(c, family_plan.recover_interrupted());
+    KAM_TRY(t, churn.recover_interrupted());
+    return json{{"usage", u}, {"cdr", c}, {"churn", t}};
+  }
 };
 
 }  // namespace kam::services

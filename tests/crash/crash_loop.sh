@@ -19,15 +19,21 @@
 #   2. the reference: the command run to completion twice on copies of the snapshot; the two
 #      must agree (the check relies on a deterministic command); their mean wall time is D;
 #   3. N times: copy the snapshot (SQLite: the file; PostgreSQL: CREATE DATABASE ... TEMPLATE),
-#      start the command, sleep a random 0..D ms, SIGKILL it; `kam migrate` must succeed (and on
-#      SQLite PRAGMA integrity_check say ok); on PostgreSQL wait until the killed client's
-#      sessions are gone; then the store's fingerprint must equal the snapshot's (absent) or the
-#      reference's (complete). D follows the machine's load: after every 10 kills it grows by half
+#      start the command, sleep a random 0..D ms, SIGKILL it; `kam migrate` and `kam recover`
+#      (which fails the jobs of dead processes, or finishes a stored import's computation) must
+#      succeed (and on SQLite PRAGMA integrity_check say ok); on PostgreSQL wait until the killed
+#      client's sessions are gone; then the store's fingerprint must equal the snapshot's
+#      (absent) or the reference's (complete). D follows the machine's load: after every 10 kills it grows by half
 #      when none came after the command's end, and shrinks by a third when 7 or more did.
 # The fingerprint covers every table: its rows, normalised and sorted, hashed, and counted. Time
 # columns (`*_at`, `at`, `until`, `last_run`) count only as NULL or not; progress counters
 # (`progress_done`, `progress_total`) and run durations (`seconds`) are left out: they depend on
-# the wall clock. Any other state is "partial": each table the command changes is shown as S (as
+# the wall clock. A job record that recovery failed as interrupted (status failed, message
+# "interrupted: …") is left out too: it says that nothing was imported, which the other tables
+# must then show. On PostgreSQL identity values consumed by a killed transaction are not given
+# back, so a result that recovery completed may hold other ids than the reference: it counts as
+# complete when it equals the reference with the ids of the rows the command writes left out
+# ("complete*"). Any other state is "partial": each table the command changes is shown as S (as
 # in the snapshot), R (as in the reference) or X[rows; snapshot/reference rows] (neither), and a
 # table the command does not change but that differs is CHANGED. Partial states and failures keep
 # evidence (stores before and after `kam migrate`, the command, its output, row diffs) under
@@ -240,6 +246,10 @@ kamc() { timeout 300 "$KAM" --log-level warn "$@"; }
 # fingerprint. `dump` writes the same normalised rows to TABLE.txt files, for the evidence. The
 # scripts are made once per store kind: the schema is the same throughout.
 VOLATILE="('at','until','last_run','seconds','progress_done','progress_total')"
+# Job records failed as interrupted by `kam recover` say that nothing was done: not fingerprinted,
+# nor (SQLite) the job tables' AUTOINCREMENT counters, which such a record advanced.
+JOB_TABLES="('usage_imports','cdr_imports','churn_jobs')"
+INTERRUPTED="' WHERE NOT (status = ''failed'' AND message LIKE ''interrupted:%'')'"
 make_scripts() { # KIND NAME
   local kind=$1 name=$2
   [ -s "$WORK/fp-$kind.sql" ] && return 0
@@ -250,7 +260,8 @@ make_scripts() { # KIND NAME
            WHEN p.name LIKE '%\\_at' ESCAPE '\\' OR p.name IN $VOLATILE
            THEN '(\"' || p.name || '\" IS NULL)' ELSE 'quote(\"' || p.name || '\")' END AS e
            FROM pragma_table_info(m.name) p ORDER BY p.cid)) ||
-        ' AS line FROM \"' || m.name || '\") ORDER BY line'
+        ' AS line FROM \"' || m.name || '\"' || CASE WHEN m.name IN $JOB_TABLES THEN $INTERRUPTED
+          WHEN m.name = 'sqlite_sequence' THEN ' WHERE name NOT IN ${JOB_TABLES//\'/\'\'}' ELSE '' END || ') ORDER BY line'
       FROM sqlite_master m WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_stat%' ESCAPE '\\'
         AND m.sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY m.name" >"$WORK/rows-sqlite.txt" || return 1
     {
@@ -262,10 +273,11 @@ make_scripts() { # KIND NAME
     awk -F'|' '{ t = $1; q = substr($0, length(t) + 2); printf ".output %s.txt\n%s;\n", t, q } END { print ".output stdout" }' \
       "$WORK/rows-sqlite.txt" >"$WORK/dump-sqlite.sql"
   else
-    sql postgres "$name" "SELECT c.table_name, format('SELECT concat_ws(''|'', %s) AS line FROM public.%I',
+    sql postgres "$name" "SELECT c.table_name, format('SELECT concat_ws(''|'', %s) AS line FROM public.%I%s',
         string_agg(CASE WHEN c.column_name LIKE '%\\_at' OR c.column_name IN $VOLATILE
           THEN format('(%I IS NULL)::text', c.column_name) ELSE format('quote_nullable(%I)', c.column_name) END,
-          ', ' ORDER BY c.ordinal_position), c.table_name)
+          ', ' ORDER BY c.ordinal_position), c.table_name,
+          CASE WHEN c.table_name IN $JOB_TABLES THEN $INTERRUPTED ELSE '' END)
       FROM information_schema.columns c JOIN information_schema.tables t USING (table_schema, table_name)
       WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
       GROUP BY c.table_name ORDER BY c.table_name" >"$WORK/rows-postgres.txt" || return 1
@@ -304,6 +316,47 @@ fingerprint() { # KIND NAME FILE
     PGCONNECT_TIMEOUT=10 timeout 300 psql "$(url_of "$kind" "$name")" -v ON_ERROR_STOP=1 -qAt \
       -f "$WORK/fp-postgres.sql" >"$3"
   fi
+}
+
+# PostgreSQL only: the fingerprint without the identity values the command hands out, for a
+# result that recovery completed after a killed transaction had consumed some. Left out: the
+# `id` of each table the command changes (CHANGED, an SQL list) and every column that refers to
+# such a table. One script per operation.
+loose_fingerprint() { # NAME CHANGED FILE
+  local name=$1 changed=$2 script=$WORK/fp-postgres-loose-$OP_NOW.sql
+  if [ ! -s "$script" ]; then
+    sql postgres "$name" "WITH refs AS (
+        SELECT c.conrelid::regclass::text AS t, a.attname::text AS col FROM pg_constraint c
+        JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
+        WHERE c.contype = 'f' AND c.confrelid::regclass::text IN $changed)
+      SELECT c.table_name, format('SELECT concat_ws(''|'', %s) AS line FROM public.%I%s',
+        string_agg(CASE WHEN c.column_name LIKE '%\\_at' OR c.column_name IN $VOLATILE
+          THEN format('(%I IS NULL)::text', c.column_name) ELSE format('quote_nullable(%I)', c.column_name) END,
+          ', ' ORDER BY c.ordinal_position), c.table_name,
+          CASE WHEN c.table_name IN $JOB_TABLES THEN $INTERRUPTED ELSE '' END)
+      FROM information_schema.columns c JOIN information_schema.tables t USING (table_schema, table_name)
+      WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
+        AND NOT (c.column_name = 'id' AND c.table_name IN $changed)
+        AND (c.table_name, c.column_name) NOT IN (SELECT t, col FROM refs)
+      GROUP BY c.table_name ORDER BY c.table_name" |
+      awk -F'|' '{ t = $1; q = substr($0, length(t) + 2)
+        printf "SELECT '"'"'%s'"'"' || '"'"' '"'"' || md5(coalesce(string_agg(line, E'"'"'\\n'"'"' ORDER BY line COLLATE \"C\"), '"'"''"'"')) || '"'"' '"'"' || count(*) FROM (%s) s;\n", t, q }' \
+        >"$script" || return 1
+  fi
+  PGCONNECT_TIMEOUT=10 timeout 300 psql "$(url_of postgres "$name")" -v ON_ERROR_STOP=1 -qAt \
+    -f "$script" >"$3"
+}
+
+# Whether the PostgreSQL store "work" equals the reference of operation $op but for the identity
+# values the command handed out (loose_fingerprint of both). The reference's is made once.
+loose_complete() {
+  local t changed=''
+  for t in "${!SH[@]}"; do [ "${SH[$t]}" = "${RH[$t]-}" ] || changed+="${changed:+,}'$t'"; done
+  OP_NOW=$op
+  if [ ! -s "$WORK/fp-postgres-$op-RL.sums" ]; then
+    loose_fingerprint "ref_$op" "($changed)" "$WORK/fp-postgres-$op-RL.sums" || return 1
+  fi
+  loose_fingerprint work "($changed)" "$IT/FL.sums" && cmp -s "$WORK/fp-postgres-$op-RL.sums" "$IT/FL.sums"
 }
 
 dump() { # KIND NAME DIR
@@ -533,7 +586,7 @@ prepare_op() { # KIND OP
 
 run_op() { # KIND OP RESULTS SIGS
   local kind=$1 op=$2 results=$3 sigs=$4 i d delay rc reason url cmd integrity t0=$EPOCHSECONDS
-  local killed=0 ended=0 absent=0 complete=0 partial=0 failed=0 done_n=0 past=0
+  local killed=0 ended=0 absent=0 complete=0 partial=0 failed=0 done_n=0 past=0 loose=0
   if ! prepare_op "$kind" "$op"; then
     echo "$kind $op 0 0 0 0 0 0 1 $((EPOCHSECONDS - t0)) -" >>"$results"
     echo "$kind $op FAILURE: preparation failed (see the log)" >>"$sigs"
@@ -570,6 +623,8 @@ run_op() { # KIND OP RESULTS SIGS
       [ "$kind" = sqlite ] && cp "$WORK/sqlite/work.db"* "$IT/pre/" 2>/dev/null
       if ! timeout 120 "$KAM" --log-level warn migrate --db "$url" >"$IT/migrate.out" 2>&1; then
         reason="${reason:+$reason; }kam migrate failed after the kill"
+      elif ! timeout 300 "$KAM" --log-level warn recover --db "$url" >"$IT/recover.out" 2>&1; then
+        reason="${reason:+$reason; }kam recover failed after the kill: $(tail -c 300 "$IT/recover.out")"
       elif ! fingerprint "$kind" work "$IT/F.sums" 2>"$IT/fp.err"; then
         reason="${reason:+$reason; }cannot read the store after the kill: $(head -c 300 "$IT/fp.err")"
       else
@@ -578,6 +633,9 @@ run_op() { # KIND OP RESULTS SIGS
           [ "$integrity" = ok ] || reason="${reason:+$reason; }PRAGMA integrity_check: $integrity"
         fi
         classify "$IT/F.sums"
+        if [ "$kind" = postgres ] && [ "${OUTCOME%% *}" = partial ] && loose_complete; then
+          OUTCOME=complete loose=$((loose + 1))
+        fi
         if [ "$rc" = 0 ] && [ "$OUTCOME" != complete ]; then
           reason="${reason:+$reason; }the command ended with status 0 but its result is not complete"
         fi
@@ -620,6 +678,7 @@ run_op() { # KIND OP RESULTS SIGS
       past=0
     fi
   done
+  [ "$loose" = 0 ] || log "$kind $op: $loose of the $complete complete results hold other identity values than the reference (a killed transaction had consumed some)"
   echo "$kind $op $done_n $killed $ended $absent $complete $partial $failed $((EPOCHSECONDS - t0)) ${DUR[$op]}/$d" >>"$results"
   # The operation's stores are not needed any more (its evidence is kept).
   if [ "$kind" = sqlite ]; then

@@ -3,7 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "engine/usage_store.h"
+#include "services/core/job_owner.h"
 #include "store_fixture.h"
 
 namespace kam {
@@ -169,6 +173,95 @@ TEST_P(UsageTest, ValueConfigChangesAreVersionedAndAudited) {
   json bad = {{"version", 1}, {"config", {{"tier_gold", 500}}}};
   EXPECT_EQ(s_->usage.put_config(actor("analyst1"), bad).error().field, "tier_gold");
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'value_config'"), 1);
+}
+
+// A process that dies (SIGKILL) in the middle of a background job leaves its row running;
+// recovery takes over the rows of dead owners and expired leases, never a live one's.
+TEST_P(UsageTest, RecoveryFailsOrFinishesTheJobsOfDeadProcesses) {
+  using services::owner_is_gone;
+  using services::this_process_owner;
+  // Owners: this process lives; a child that has exited is gone; another machine is judged by
+  // its lease only.
+  EXPECT_FALSE(owner_is_gone(this_process_owner()));
+  pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  ASSERT_GT(child, 0);
+  ::waitpid(child, nullptr, 0);
+  std::string here = this_process_owner().substr(
+      0, this_process_owner().rfind('/', this_process_owner().rfind('/') - 1));
+  std::string dead = here + "/" + std::to_string(child) + "/1";
+  EXPECT_TRUE(owner_is_gone(dead));
+  EXPECT_TRUE(owner_is_gone(""));
+  const std::string elsewhere = "other-machine/4026531836/" + std::to_string(::getpid()) + "/1";
+  EXPECT_FALSE(owner_is_gone(elsewhere));
+
+  // An import stored by a process that died before computing: values absent, record running.
+  auto nums = numbers(40);
+  services::ImportRequest req;
+  req.file_name = "stored.csv";
+  req.compute = false;
+  auto stored = s_->usage.import_file(actor("analyst1"), month_csv("2026-11", nums, 100), req);
+  ASSERT_TRUE(stored.ok()) << stored.error().message;
+  const int64_t stored_id = (*stored)["id"];
+  const int64_t now = clock_.now();
+  auto exec = [&](const std::string& sql, const db::Params& p) {
+    auto lease = db_->acquire();
+    auto r = (*lease)->exec(sql, p);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+  };
+  exec(
+      "UPDATE usage_imports SET status = 'running', message = '40 rows imported into 1 "
+      "month(s)', finished_at = NULL, owner = ?, lease_expires_at = ? WHERE id = ?",
+      {dead, now + 600, stored_id});
+  ASSERT_EQ(scalar("SELECT COUNT(*) FROM customer_value WHERE month = 202611"), 0);
+  // Rows not stored: of a dead process, of another machine with an expired lease, and two
+  // that must stay: another machine's with a live lease, and this process's own.
+  auto add = [&](const std::string& status, const std::string& owner, int64_t lease) {
+    auto l = db_->acquire();
+    auto row = (*l)->query_one(
+        "INSERT INTO usage_imports(file_name, size_bytes, status, created_at, owner, "
+        "lease_expires_at) VALUES ('x.csv', 1, ?, ?, ?, ?) RETURNING id",
+        {status, now, owner, lease});
+    EXPECT_TRUE(row.ok() && row->has_value());
+    return (*row)->i64(0);
+  };
+  int64_t killed = add("running", dead, now + 600);
+  int64_t lost = add("queued", elsewhere, now - 1);
+  int64_t remote = add("running", elsewhere, now + 600);
+  int64_t mine = add("running", this_process_owner(), now + 600);
+  exec(
+      "INSERT INTO churn_jobs(kind, status, created_at, owner, lease_expires_at) VALUES "
+      "('history', 'running', ?, ?, ?)",
+      {now, dead, now + 600});
+
+  auto r = s_->recover_interrupted();
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ((*r)["usage"].size(), 3u) << r->dump();
+  EXPECT_EQ((*r)["churn"].size(), 1u) << r->dump();
+  auto rec = [&](int64_t id) { return *s_->usage.get_import(actor("analyst1"), id); };
+  // The stored import was finished as the import would have: values, engine, success.
+  json done = rec(stored_id);
+  EXPECT_EQ(done["status"], "succeeded");
+  EXPECT_EQ(done["message"], "40 rows imported into 1 month(s); value computed for 1 month(s)");
+  EXPECT_GT(scalar("SELECT COUNT(*) FROM customer_value WHERE month = 202611"), 0);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM engine_runs WHERE month = 202611"), 1);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM usage_imports WHERE owner IS NOT NULL AND id = " +
+                   std::to_string(stored_id)),
+            0);
+  for (int64_t id : {killed, lost}) {
+    json j = rec(id);
+    EXPECT_EQ(j["status"], "failed");
+    EXPECT_EQ(j["message"].get<std::string>().rfind("interrupted: ", 0), 0u) << j.dump();
+  }
+  EXPECT_EQ(rec(remote)["status"], "running");
+  EXPECT_EQ(rec(mine)["status"], "running");
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM churn_jobs WHERE status = 'failed' AND message LIKE "
+                   "'interrupted:%'"),
+            1);
+  // Nothing is taken twice.
+  auto again = s_->recover_interrupted();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->dump(), R"({"cdr":[],"churn":[],"usage":[]})");
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, UsageTest, ::testing::Values("sqlite", "postgres"),

@@ -180,7 +180,8 @@ Result<engine::EngineInputs> AlertService::load_inputs(db::Connection& c, int mo
   return in;
 }
 
-Result<json> AlertService::run(const Actor& a, int month) {
+Result<json> AlertService::run(const Actor& a, int month,
+                               const std::function<Status(db::Connection&)>& also) {
   if (a.role != domain::Role::kAdmin && a.role != domain::Role::kSupervisor &&
       a.role != domain::Role::kAnalyst) {
     return Error::forbidden(
@@ -408,6 +409,7 @@ Result<json> AlertService::run(const Actor& a, int month) {
                           {{"month", domain::month_text(month)},
                            {"tasks_created", created},
                            {"rule_errors", errors.size()}}));
+    if (also) KAM_CHECK(also(c));
     KAM_CHECK(tx.commit());
   }
   double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

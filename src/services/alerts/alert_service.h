@@ -45,8 +45,10 @@ class AlertService {
   Result<json> customer_zones(const Actor& a, int64_t customer_id, int months);
   Result<json> zone_events(const Actor& a, int month, int limit, int64_t offset);
 
-  // The engine: zones and rules for a month (0 = the latest computed), tasks created.
-  Result<json> run(const Actor& a, int month);
+  // The engine: zones and rules for a month (0 = the latest computed), tasks created; `also`
+  // (an import's completion) is committed in the same transaction.
+  Result<json> run(const Actor& a, int month,
+                   const std::function<Status(db::Connection&)>& also = {});
   Result<json> list_runs(const Actor& a, int limit);
 
   // Tasks.

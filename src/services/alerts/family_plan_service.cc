@@ -15,6 +15,7 @@
 #include "services/alerts/care_service.h"
 #include "services/core/audit.h"
 #include "services/core/import_job.h"
+#include "services/core/job_owner.h"
 
 namespace kam::services {
 namespace {
@@ -59,6 +60,10 @@ int current_month(const Clock& clock) {
   return std::stoi(d.substr(0, 4)) * 100 + std::stoi(d.substr(5, 2));
 }
 
+// What every end of an import sets besides its status. Parameters: message, finished_at.
+constexpr const char* kFinished =
+    "phase = NULL, message = ?, finished_at = ?, owner = NULL, lease_expires_at = NULL";
+
 db::Value who(const Actor& a) {
   return a.user_id ? db::Value(a.user_id) : db::Value(nullptr);
 }
@@ -79,10 +84,11 @@ Result<int64_t> FamilyPlanService::create_record(const Actor& a, const std::stri
   KAM_TRY(lease, records_.db().acquire());
   bool running = std::string(status) == "running";
   KAM_TRY(ins, lease->query_one("INSERT INTO cdr_imports(file_name, size_bytes, status, "
-                                "created_by, created_at, started_at) "
-                                "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                                "created_by, created_at, started_at, owner, lease_expires_at) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                                 {file_name, size, status, who(a), clock.now(),
-                                 running ? db::Value(clock.now()) : db::Value(nullptr)}));
+                                 running ? db::Value(clock.now()) : db::Value(nullptr),
+                                 this_process_owner(), clock.now() + kJobLeaseSeconds}));
   return ins->i64(0);
 }
 
@@ -111,10 +117,9 @@ Result<json> FamilyPlanService::run_import(const Actor& a, int64_t id, std::stri
   const Clock& clock = records_.clock();
   auto finish = [&](const std::string& status, const std::string& message) -> Status {
     KAM_TRY(lease, db.acquire());
-    KAM_CHECK(
-        lease->exec("UPDATE cdr_imports SET status = ?, phase = NULL, message = ?, finished_at = ? "
-                    "WHERE id = ?",
-                    {status, message, clock.now(), id}));
+    KAM_CHECK(lease->exec(
+        std::string("UPDATE cdr_imports SET status = ?, ") + kFinished + " WHERE id = ?",
+        {status, message, clock.now(), id}));
     return {};
   };
   auto fail = [&](const Error& e) -> Result<json> {
@@ -179,6 +184,12 @@ Result<json> FamilyPlanService::run_import(const Actor& a, int64_t id, std::stri
                                            std::to_string(p.rows) +
                                            " rows are bad; nothing was imported from this file"));
   }
+  std::string message = std::to_string(p.rows_counted) +
+                        " calls by archive members to other operators in " +
+                        std::to_string(p.rows) + " rows; " + std::to_string(p.pairs.size()) +
+                        " member–number pairs with at least " + std::to_string(o.store_min_calls) +
+                        " calls kept for " + std::to_string(p.months.size()) + " month(s)";
+  // One transaction: every month's aggregates, the audit entry and the record's success.
   {
     report("writing", 0, p.pairs.size());
     KAM_TRY(lease, db.acquire());
@@ -214,8 +225,10 @@ Result<json> FamilyPlanService::run_import(const Actor& a, int64_t id, std::stri
       KAM_CHECK(tx->exec(sql, params));
       if (progress && (b / kBatch) % 64 == 0) progress("writing", e, p.pairs.size());
     }
-    KAM_CHECK(tx->exec("UPDATE cdr_imports SET pairs_stored = ? WHERE id = ?",
-                       {static_cast<int64_t>(p.pairs.size()), id}));
+    KAM_CHECK(tx->exec(std::string("UPDATE cdr_imports SET pairs_stored = ?, status = "
+                                   "'succeeded', ") +
+                           kFinished + " WHERE id = ?",
+                       {static_cast<int64_t>(p.pairs.size()), message, clock.now(), id}));
     KAM_CHECK(write_audit(tx.conn(), clock, a, "import", "cdr_import", id, nullptr,
                           {{"file_name", file_name},
                            {"rows", p.rows},
@@ -224,14 +237,20 @@ Result<json> FamilyPlanService::run_import(const Actor& a, int64_t id, std::stri
                            {"pairs_stored", p.pairs.size()}}));
     KAM_CHECK(tx.commit());
   }
-  std::string message = std::to_string(p.rows_counted) +
-                        " calls by archive members to other operators in " +
-                        std::to_string(p.rows) + " rows; " + std::to_string(p.pairs.size()) +
-                        " member–number pairs with at least " + std::to_string(o.store_min_calls) +
-                        " calls kept for " + std::to_string(p.months.size()) + " month(s)";
-  KAM_CHECK(finish("succeeded", message));
   KAM_TRY(lease, db.acquire());
   return load_import(*lease, id);
+}
+
+Result<json> FamilyPlanService::recover_interrupted() {
+  KAM_TRY(jobs, claim_interrupted(records_, JobTable::kCdr));
+  json out = json::array();
+  for (const auto& j : jobs) {
+    KAM_CHECK(fail_interrupted(records_, JobTable::kCdr, j.id,
+                               "the process importing this file stopped before its data was "
+                               "stored; nothing of the file was imported: import it again"));
+    out.push_back({{"id", j.id}, {"outcome", "failed"}});
+  }
+  return out;
 }
 
 Result<json> FamilyPlanService::submit_import(const Actor& a, const std::filesystem::path& path,
@@ -250,7 +269,7 @@ Result<json> FamilyPlanService::submit_import(const Actor& a, const std::filesys
     out = rec;
   }
   jobs_.submit([this, a, id, path, file_name] {
-    run_import_job(records_, ImportTable::kCdr, id, path,
+    run_import_job(records_, JobTable::kCdr, id, path,
                    [&](std::string_view bytes) { return run_import(a, id, bytes, file_name, {}); });
   });
   return out;
@@ -267,7 +286,7 @@ Result<json> FamilyPlanService::list_imports(const Actor& a, int limit) {
   if (!a.can(domain::Perm::kUsageImport))
     return Error::forbidden("CDR imports are for the admin and analyst roles");
   KAM_TRY(lease, records_.db().acquire());
-  KAM_TRY(recent, recent_imports(*lease, ImportTable::kCdr, kImportColumns, limit));
+  KAM_TRY(recent, recent_imports(*lease, JobTable::kCdr, kImportColumns, limit));
   json items = json::array();
   for (const auto& r : recent.rows) items.push_back(import_json(r));
   return json{{"items", items}, {"next_cursor", nullptr}, {"total", recent.total}};

@@ -35,6 +35,9 @@ class FamilyPlanService {
   Result<json> import_bytes(const Actor& a, std::string_view bytes, const std::string& file_name);
   // Records an import of the file at `path` (taken over: deleted when done) and runs it in the
   // background; answers the queued record.
+  // Recovery of imports whose process died before storing their data: marked failed
+  // ("interrupted: …"). Answers [{id, outcome}].
+  Result<json> recover_interrupted();
   Result<json> submit_import(const Actor& a, const std::filesystem::path& path,
                              const std::string& file_name);
   Result<json> get_import(const Actor& a, int64_t id);

@@ -13,6 +13,8 @@
 #include "domain/usage_fields.h"
 #include "services/churn/churn_history.h"
 #include "services/core/audit.h"
+#include "services/core/import_job.h"
+#include "services/core/job_owner.h"
 
 namespace kam::services {
 namespace {
@@ -617,8 +619,10 @@ Result<json> ChurnService::submit_history_training(const Actor& a, const History
                              " is still running; wait for it to finish");
     }
     KAM_TRY(ins, tx->query_one("INSERT INTO churn_jobs(kind, status, params, created_by, "
-                               "created_at) VALUES ('history', 'queued', ?, ?, ?) RETURNING id",
-                               {params.dump(), user_or_null(a), clock.now()}));
+                               "created_at, owner, lease_expires_at) VALUES ('history', 'queued', "
+                               "?, ?, ?, ?, ?) RETURNING id",
+                               {params.dump(), user_or_null(a), clock.now(), this_process_owner(),
+                                clock.now() + kJobLeaseSeconds}));
     id = ins->i64(0);
     KAM_CHECK(write_audit(tx.conn(), clock, a, "create", "churn_job", id, nullptr, params));
     KAM_TRY(rec, load_job(tx.conn(), id));
@@ -629,11 +633,14 @@ Result<json> ChurnService::submit_history_training(const Actor& a, const History
     auto& db = records_.db();
     const Clock& clock = records_.clock();
     {
+      // Not run if another process recovered it meanwhile (this one had lost its lease).
       auto lease = db.acquire();
-      if (lease)
-        (void)(*lease)->exec(
-            "UPDATE churn_jobs SET status = 'running', started_at = ? WHERE id = ?",
-            {clock.now(), id});
+      auto started = lease ? (*lease)->exec(
+                                 "UPDATE churn_jobs SET status = 'running', started_at = ? WHERE "
+                                 "id = ? AND status = 'queued' AND owner = ?",
+                                 {clock.now(), id, this_process_owner()})
+                           : Result<int64_t>(lease.error());
+      if (!started || *started != 1) return;
     }
     auto result =
         train_from_history(a, r, [&](const std::string& phase, size_t done, size_t total) {
@@ -649,17 +656,31 @@ Result<json> ChurnService::submit_history_training(const Actor& a, const History
       (void)(*lease)->exec(
           "UPDATE churn_jobs SET status = 'succeeded', phase = 'done', progress_done = "
           "progress_total, "
-          "model_id = ?, dataset = ?, finished_at = ? WHERE id = ?",
+          "model_id = ?, dataset = ?, finished_at = ?, owner = NULL, lease_expires_at = NULL "
+          "WHERE id = ?",
           {(*result)["id"].get<int64_t>(),
            result->value("evaluation", json::object()).value("dataset", json::object()).dump(),
            clock.now(), id});
     } else {
       spdlog::error("churn training job {} failed: {}", id, result.error().message);
       (void)(*lease)->exec(
-          "UPDATE churn_jobs SET status = 'failed', message = ?, finished_at = ? WHERE id = ?",
+          "UPDATE churn_jobs SET status = 'failed', message = ?, finished_at = ?, owner = NULL, "
+          "lease_expires_at = NULL WHERE id = ?",
           {result.error().message, clock.now(), id});
     }
   });
+  return out;
+}
+
+Result<json> ChurnService::recover_interrupted() {
+  KAM_TRY(jobs, claim_interrupted(records_, JobTable::kChurn));
+  json out = json::array();
+  for (const auto& j : jobs) {
+    KAM_CHECK(fail_interrupted(records_, JobTable::kChurn, j.id,
+                               "the process training this model stopped before it was stored; "
+                               "start the training again"));
+    out.push_back({{"id", j.id}, {"outcome", "failed"}});
+  }
   return out;
 }
 

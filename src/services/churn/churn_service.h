@@ -80,6 +80,9 @@ class ChurnService {
   Result<json> get_job(const Actor& a, int64_t id);
   Result<json> list_jobs(const Actor& a);
   void wait_idle() { jobs_.wait_idle(); }
+  // Training jobs whose process died are marked failed ("interrupted: …"), so a new one can
+  // start. Answers [{id, outcome}].
+  Result<json> recover_interrupted();
   Result<json> activate(const Actor& a, int64_t id);
 
   // Scores every row with the current model and replaces the month's scores (YYYYMM) in one

@@ -23,6 +23,15 @@ bool Scheduler::acquire(const std::string& job, int64_t interval) {
 
 void Scheduler::run_due() {
   const Actor system = Actor::system("scheduler");
+  {
+    // Every pass, in every process: jobs of dead processes are claimed one by one, so two
+    // processes never take the same one.
+    auto r = s_.recover_interrupted();
+    if (!r)
+      spdlog::error("scheduler: recovering interrupted jobs: {}", r.error().message);
+    else if (r->dump() != R"({"cdr":[],"churn":[],"usage":[]})")
+      spdlog::warn("scheduler: interrupted jobs taken over: {}", r->dump());
+  }
   if (acquire("alerts.tick", 300)) {
     auto r = s_.alerts.tick(s_.clock.now());
     if (!r)

@@ -4,6 +4,7 @@
 #include "services/usage/usage_service.h"
 
 #include "services/core/import_job.h"
+#include "services/core/job_owner.h"
 #include "services/core/settings.h"
 
 #include <spdlog/spdlog.h>
@@ -70,6 +71,11 @@ constexpr const char* kImportColumns =
     "columns_ignored, message, "
     "created_by, created_at, started_at, finished_at";
 
+// What every end of an import sets besides its status: status-specific message, the time, and
+// no owner any more. Parameters: message, finished_at.
+constexpr const char* kFinished =
+    "phase = NULL, message = ?, finished_at = ?, owner = NULL, lease_expires_at = NULL";
+
 }  // namespace
 
 UsageService::UsageService(Records& records) : records_(records) {}
@@ -93,13 +99,15 @@ Result<json> UsageService::import_file(
   {
     KAM_TRY(lease, db.acquire());
     KAM_TRY(tx, db::Transaction::begin(lease));
-    KAM_TRY(ins, tx->query_one("INSERT INTO usage_imports(file_name, size_bytes, status, "
-                               "allow_unknown, created_by, created_at, "
-                               "started_at) VALUES (?, ?, 'running', ?, ?, ?, ?) RETURNING id",
-                               {r.file_name, static_cast<int64_t>(bytes.size()),
-                                static_cast<int64_t>(r.allow_unknown_numbers),
-                                a.user_id ? db::Value(a.user_id) : db::Value(nullptr), clock.now(),
-                                clock.now()}));
+    KAM_TRY(ins,
+            tx->query_one("INSERT INTO usage_imports(file_name, size_bytes, status, "
+                          "allow_unknown, created_by, created_at, started_at, owner, "
+                          "lease_expires_at) VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?) "
+                          "RETURNING id",
+                          {r.file_name, static_cast<int64_t>(bytes.size()),
+                           static_cast<int64_t>(r.allow_unknown_numbers),
+                           a.user_id ? db::Value(a.user_id) : db::Value(nullptr), clock.now(),
+                           clock.now(), this_process_owner(), clock.now() + kJobLeaseSeconds}));
     id = ins->i64(0);
     KAM_CHECK(tx.commit());
   }
@@ -113,10 +121,9 @@ Result<json> UsageService::run_import(
   const Clock& clock = records_.clock();
   auto finish = [&](const std::string& status, const std::string& message) -> Status {
     KAM_TRY(lease, db.acquire());
-    KAM_CHECK(
-        lease->exec("UPDATE usage_imports SET status = ?, phase = NULL, message = ?, finished_at = "
-                    "? WHERE id = ?",
-                    {status, message, clock.now(), id}));
+    KAM_CHECK(lease->exec(
+        std::string("UPDATE usage_imports SET status = ?, ") + kFinished + " WHERE id = ?",
+        {status, message, clock.now(), id}));
     return {};
   };
   auto fail = [&](const Error& e) -> Result<json> {
@@ -187,8 +194,14 @@ Result<json> UsageService::run_import(
   }
   std::string message = std::to_string(imported) + " rows imported into " +
                         std::to_string(p.data.periods.size()) + (p.daily ? " day(s)" : " month(s)");
+  if (p.rows_skipped)
+    message +=
+        "; " + std::to_string(p.rows_skipped) + " rows with numbers not in the archive skipped";
+  const bool compute = !p.daily && r.compute && !p.data.periods.empty();
 
-  // One transaction for the whole file: every period or none.
+  // One transaction for the whole file: every period or none, with the record's outcome: either
+  // succeeded, or stored and its values still to compute (recovery finishes that if this
+  // process dies before it has).
   Granularity g = p.daily ? Granularity::kDay : Granularity::kMonth;
   {
     const auto& periods_in = p.data.periods;
@@ -211,34 +224,95 @@ Result<json> UsageService::run_import(
       }
       if (progress) progress("writing", k + 1, periods_in.size());
     }
-    KAM_CHECK(tx->exec("UPDATE usage_imports SET rows_imported = ? WHERE id = ?",
-                       {static_cast<int64_t>(imported), id}));
+    if (compute) {
+      KAM_CHECK(tx->exec(
+          "UPDATE usage_imports SET rows_imported = ?, stored_at = ?, message = ? WHERE id = ?",
+          {static_cast<int64_t>(imported), clock.now(), message, id}));
+    } else {
+      KAM_CHECK(tx->exec(std::string("UPDATE usage_imports SET rows_imported = ?, stored_at = ?, "
+                                     "status = 'succeeded', ") +
+                             kFinished + " WHERE id = ?",
+                         {static_cast<int64_t>(imported), clock.now(), message, clock.now(), id}));
+    }
     KAM_CHECK(write_audit(tx.conn(), clock, a, "import", "usage_import", id, nullptr,
                           {{"file_name", r.file_name}, {"rows", imported}, {"periods", periods}}));
     KAM_CHECK(tx.commit());
   }
-  if (p.rows_skipped)
-    message +=
-        "; " + std::to_string(p.rows_skipped) + " rows with numbers not in the archive skipped";
-  if (!p.daily && r.compute && !p.data.periods.empty()) {
-    report("computing", 0, 0);
-    auto computed = compute_range(p.data.periods.front().period, 0);
-    if (!computed) {
-      message += "; the value computation failed: " + computed.error().message;
-      spdlog::error("value computation after import {} failed: {}", id, computed.error().message);
-    } else {
-      message +=
-          "; value computed for " + std::to_string((*computed)["months"].size()) + " month(s)";
-      if (computed->contains("latest")) {
-        report("warnings", 0, 0);
-        int latest = *domain::parse_month((*computed)["latest"].get<std::string>());
-        for (auto& fn : after_compute_) fn(latest);
-      }
-    }
-  }
-  KAM_CHECK(finish("succeeded", message));
+  if (compute) KAM_CHECK(complete_import(id, p.data.periods.front().period, message, report));
   KAM_TRY(lease, db.acquire());
   return load_import(*lease, id);
+}
+
+Status UsageService::complete_import(
+    int64_t id, int first_month, std::string message,
+    const std::function<void(const std::string&, size_t, size_t)>& report) {
+  if (report) report("computing", 0, 0);
+  auto computed = compute_range(first_month, 0);
+  int latest = 0;
+  if (!computed) {
+    message += "; the value computation failed: " + computed.error().message;
+    spdlog::error("value computation after import {} failed: {}", id, computed.error().message);
+  } else {
+    message += "; value computed for " + std::to_string((*computed)["months"].size()) + " month(s)";
+    if (computed->contains("latest"))
+      latest = *domain::parse_month((*computed)["latest"].get<std::string>());
+  }
+  // The import succeeds in the engine run's transaction (a kill after it leaves nothing to
+  // redo), or on its own when no hook took it (no engine, or the run failed).
+  const std::string sql = std::string("UPDATE usage_imports SET status = 'succeeded', ") +
+                          kFinished + " WHERE id = ? AND status = 'running'";
+  const int64_t now = records_.clock().now();
+  InTransaction succeed = [&](db::Connection& c) -> Status {
+    KAM_CHECK(c.exec(sql, {message, now, id}));
+    return {};
+  };
+  if (latest) {
+    if (report) report("warnings", 0, 0);
+    for (auto& fn : after_compute_) fn(latest, succeed);
+  }
+  KAM_TRY(lease, records_.db().acquire());
+  return succeed(*lease);
+}
+
+Result<json> UsageService::recover_interrupted() {
+  KAM_TRY(jobs, claim_interrupted(records_, JobTable::kUsage));
+  json out = json::array();
+  for (const auto& j : jobs) {
+    if (!j.stored) {
+      KAM_CHECK(fail_interrupted(records_, JobTable::kUsage, j.id,
+                                 "the process importing this file stopped before its data was "
+                                 "stored; nothing of the file was imported: import it again"));
+      out.push_back({{"id", j.id}, {"outcome", "failed"}});
+      continue;
+    }
+    // The data is stored: compute its values and run the engine, as the import would have.
+    std::string message;
+    int first = 0;
+    {
+      KAM_TRY(lease, records_.db().acquire());
+      KAM_TRY(row, lease->query_one("SELECT periods, COALESCE(message, '') FROM usage_imports "
+                                    "WHERE id = ?",
+                                    {j.id}));
+      if (!row) continue;
+      auto periods = json::parse(row->text(0), nullptr, false);
+      if (periods.is_array() && !periods.empty() && periods.front().is_string())
+        first = domain::parse_month(periods.front().get<std::string>()).value_or(0);
+      message = row->text(1);
+    }
+    if (!first) {
+      KAM_CHECK(fail_interrupted(records_, JobTable::kUsage, j.id,
+                                 "its months are unreadable; run the value computation"));
+      out.push_back({{"id", j.id}, {"outcome", "failed"}});
+      continue;
+    }
+    spdlog::warn(
+        "usage import {}: its process stopped after storing the data; computing its "
+        "values from {}",
+        j.id, domain::month_text(first));
+    KAM_CHECK(complete_import(j.id, first, message, {}));
+    out.push_back({{"id", j.id}, {"outcome", "completed"}});
+  }
+  return out;
 }
 
 Result<json> UsageService::submit_import(const Actor& a, const std::filesystem::path& path,
@@ -258,18 +332,19 @@ Result<json> UsageService::submit_import(const Actor& a, const std::filesystem::
     KAM_TRY(tx, db::Transaction::begin(lease));
     KAM_TRY(ins,
             tx->query_one("INSERT INTO usage_imports(file_name, size_bytes, status, allow_unknown, "
-                          "created_by, created_at) "
-                          "VALUES (?, ?, 'queued', ?, ?, ?) RETURNING id",
+                          "created_by, created_at, owner, lease_expires_at) "
+                          "VALUES (?, ?, 'queued', ?, ?, ?, ?, ?) RETURNING id",
                           {r.file_name, static_cast<int64_t>(ec ? 0 : size),
                            static_cast<int64_t>(r.allow_unknown_numbers),
-                           a.user_id ? db::Value(a.user_id) : db::Value(nullptr), clock.now()}));
+                           a.user_id ? db::Value(a.user_id) : db::Value(nullptr), clock.now(),
+                           this_process_owner(), clock.now() + kJobLeaseSeconds}));
     id = ins->i64(0);
     KAM_CHECK(tx.commit());
     KAM_TRY(rec, load_import(*lease, id));
     out = rec;
   }
   jobs_.submit([this, a, id, path, r] {
-    run_import_job(records_, ImportTable::kUsage, id, path, [&](std::string_view bytes) {
+    run_import_job(records_, JobTable::kUsage, id, path, [&](std::string_view bytes) {
       return run_import(a, id, std::string(bytes), r, {});
     });
   });
@@ -287,7 +362,7 @@ Result<json> UsageService::list_imports(const Actor& a, int limit) {
   if (!a.can(domain::Perm::kUsageImport))
     return Error::forbidden("usage imports are for the admin and analyst roles");
   KAM_TRY(lease, records_.db().acquire());
-  KAM_TRY(recent, recent_imports(*lease, ImportTable::kUsage, kImportColumns, limit));
+  KAM_TRY(recent, recent_imports(*lease, JobTable::kUsage, kImportColumns, limit));
   json items = json::array();
   for (const auto& r : recent.rows) items.push_back(import_json(r));
   return json{{"items", items}, {"next_cursor", nullptr}, {"total", recent.total}};

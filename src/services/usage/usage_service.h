@@ -56,9 +56,18 @@ class UsageService {
   Result<json> member_usage(const Actor& a, int64_t member_id, int months,
                             const std::string& from_day, const std::string& to_day);
 
-  // Called after a value computation with the newest month it covered (the warning engine
-  // hooks in here). Not called by run_value (a recomputation of history).
-  void on_months_computed(std::function<void(int latest_month)> fn) {
+  // Recovery of imports whose process died: one not yet stored is marked failed ("interrupted:
+  // …"); one stored but not computed gets its values computed and the engine run, then
+  // succeeds. Answers [{id, outcome}] of the imports it took over.
+  Result<json> recover_interrupted();
+
+  // Work to commit in the transaction of whoever handles the newest month: an import's success,
+  // so that it is stored exactly with the engine run it triggered.
+  using InTransaction = std::function<Status(db::Connection&)>;
+  // Called after an import's value computation with the newest month it covered (the warning
+  // engine hooks in here), and the import's completion to commit with its own writes. Not
+  // called by run_value (a recomputation of history).
+  void on_months_computed(std::function<void(int latest_month, const InTransaction& also)> fn) {
     after_compute_.push_back(std::move(fn));
   }
 
@@ -69,10 +78,14 @@ class UsageService {
                           const ImportRequest& r,
                           const std::function<void(const std::string&, size_t, size_t)>& progress);
   Result<json> compute_range(int from, int to);
+  // The end of a stored monthly import: values from `first_month` on, the engine, the record's
+  // final message (`message` and what was computed) and status.
+  Status complete_import(int64_t id, int first_month, std::string message,
+                         const std::function<void(const std::string&, size_t, size_t)>& report);
   Result<json> load_import(db::Connection& c, int64_t id);
 
   Records& records_;
-  std::vector<std::function<void(int)>> after_compute_;
+  std::vector<std::function<void(int, const InTransaction&)>> after_compute_;
   JobQueue jobs_;  // last: stopped before the members its jobs use
 };
 

@@ -9,6 +9,7 @@
 #include "storage/migrations/m6_churn.h"
 #include "storage/migrations/m7_care.h"
 #include "storage/migrations/m8_churn_jobs.h"
+#include "storage/migrations/m9_job_owners.h"
 #include "storage/migrations/schema.h"
 
 namespace kam::db {
@@ -116,6 +117,7 @@ const std::vector<Migration>& migrations() {
       {6, "churn propensity: models and scores", kMigration6Churn},
       {7, "care calendar, tariff catalogue, call-detail aggregates", kMigration7Care},
       {8, "churn training jobs from the stored history", kMigration8ChurnJobs},
+      {9, "owners and leases of background jobs", kMigration9JobOwners},
   };
   return all;
 }
