@@ -158,6 +158,10 @@ class Lease {
 struct Options {
   int pool_size = 8;
   std::chrono::milliseconds acquire_timeout{10000};
+  // SQLite: once the WAL holds this many pages after a commit, that commit waits (within the
+  // busy timeout) for the readers to move on and checkpoints the whole WAL, truncating the file
+  // (64 MB of 4 KB pages). SQLite's own checkpoint never resets a WAL that always has readers.
+  int sqlite_wal_truncate_pages = 16384;
 };
 
 // A pool of connections to one store.
