@@ -250,6 +250,24 @@ VOLATILE="('at','until','last_run','seconds','progress_done','progress_total')"
 # nor (SQLite) the job tables' AUTOINCREMENT counters, which such a record advanced.
 JOB_TABLES="('usage_imports','cdr_imports','churn_jobs')"
 INTERRUPTED="' WHERE NOT (status = ''failed'' AND message LIKE ''interrupted:%'')'"
+# PostgreSQL: per table "TABLE|SELECT of its normalised rows". KEEP: an SQL condition on the
+# column c (information_schema.columns) that keeps it in; WITH: a WITH clause KEEP may use.
+pg_row_queries() { # NAME [KEEP [WITH]]
+  sql postgres "$1" "${3:-} SELECT c.table_name, format('SELECT concat_ws(''|'', %s) AS line FROM public.%I%s',
+      string_agg(CASE WHEN c.column_name LIKE '%\\_at' OR c.column_name IN $VOLATILE
+        THEN format('(%I IS NULL)::text', c.column_name) ELSE format('quote_nullable(%I)', c.column_name) END,
+        ', ' ORDER BY c.ordinal_position), c.table_name,
+        CASE WHEN c.table_name IN $JOB_TABLES THEN $INTERRUPTED ELSE '' END)
+    FROM information_schema.columns c JOIN information_schema.tables t USING (table_schema, table_name)
+    WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE' AND (${2:-true})
+    GROUP BY c.table_name ORDER BY c.table_name"
+}
+# The fingerprint statements ("TABLE HASH ROWS" each) of pg_row_queries' lines on stdin.
+pg_fingerprint_lines() {
+  awk -F'|' '{ t = $1; q = substr($0, length(t) + 2)
+    printf "SELECT '"'"'%s'"'"' || '"'"' '"'"' || md5(coalesce(string_agg(line, E'"'"'\\n'"'"' ORDER BY line COLLATE \"C\"), '"'"''"'"')) || '"'"' '"'"' || count(*) FROM (%s) s;\n", t, q }'
+}
+
 make_scripts() { # KIND NAME
   local kind=$1 name=$2
   [ -s "$WORK/fp-$kind.sql" ] && return 0
@@ -273,14 +291,7 @@ make_scripts() { # KIND NAME
     awk -F'|' '{ t = $1; q = substr($0, length(t) + 2); printf ".output %s.txt\n%s;\n", t, q } END { print ".output stdout" }' \
       "$WORK/rows-sqlite.txt" >"$WORK/dump-sqlite.sql"
   else
-    sql postgres "$name" "SELECT c.table_name, format('SELECT concat_ws(''|'', %s) AS line FROM public.%I%s',
-        string_agg(CASE WHEN c.column_name LIKE '%\\_at' OR c.column_name IN $VOLATILE
-          THEN format('(%I IS NULL)::text', c.column_name) ELSE format('quote_nullable(%I)', c.column_name) END,
-          ', ' ORDER BY c.ordinal_position), c.table_name,
-          CASE WHEN c.table_name IN $JOB_TABLES THEN $INTERRUPTED ELSE '' END)
-      FROM information_schema.columns c JOIN information_schema.tables t USING (table_schema, table_name)
-      WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
-      GROUP BY c.table_name ORDER BY c.table_name" >"$WORK/rows-postgres.txt" || return 1
+    pg_row_queries "$name" >"$WORK/rows-postgres.txt" || return 1
     {
       cat <<'EOF'
 DO $$
@@ -296,9 +307,7 @@ BEGIN
   RAISE EXCEPTION 'another session was still connected after 60 s';
 END $$;
 EOF
-      awk -F'|' '{ t = $1; q = substr($0, length(t) + 2)
-        printf "SELECT '"'"'%s'"'"' || '"'"' '"'"' || md5(coalesce(string_agg(line, E'"'"'\\n'"'"' ORDER BY line COLLATE \"C\"), '"'"''"'"')) || '"'"' '"'"' || count(*) FROM (%s) s;\n", t, q }' \
-        "$WORK/rows-postgres.txt"
+      pg_fingerprint_lines <"$WORK/rows-postgres.txt"
     } >"$WORK/fp-postgres.sql"
     awk -F'|' '{ t = $1; q = substr($0, length(t) + 2)
         printf "\\copy (SELECT line FROM (%s) s ORDER BY line COLLATE \"C\") TO '"'"'%s.txt'"'"'\n", q, t }' \
@@ -325,23 +334,12 @@ fingerprint() { # KIND NAME FILE
 loose_fingerprint() { # NAME CHANGED FILE
   local name=$1 changed=$2 script=$WORK/fp-postgres-loose-$OP_NOW.sql
   if [ ! -s "$script" ]; then
-    sql postgres "$name" "WITH refs AS (
+    pg_row_queries "$name" "NOT (c.column_name = 'id' AND c.table_name IN $changed)
+        AND (c.table_name, c.column_name) NOT IN (SELECT t, col FROM refs)" "WITH refs AS (
         SELECT c.conrelid::regclass::text AS t, a.attname::text AS col FROM pg_constraint c
         JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
-        WHERE c.contype = 'f' AND c.confrelid::regclass::text IN $changed)
-      SELECT c.table_name, format('SELECT concat_ws(''|'', %s) AS line FROM public.%I%s',
-        string_agg(CASE WHEN c.column_name LIKE '%\\_at' OR c.column_name IN $VOLATILE
-          THEN format('(%I IS NULL)::text', c.column_name) ELSE format('quote_nullable(%I)', c.column_name) END,
-          ', ' ORDER BY c.ordinal_position), c.table_name,
-          CASE WHEN c.table_name IN $JOB_TABLES THEN $INTERRUPTED ELSE '' END)
-      FROM information_schema.columns c JOIN information_schema.tables t USING (table_schema, table_name)
-      WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
-        AND NOT (c.column_name = 'id' AND c.table_name IN $changed)
-        AND (c.table_name, c.column_name) NOT IN (SELECT t, col FROM refs)
-      GROUP BY c.table_name ORDER BY c.table_name" |
-      awk -F'|' '{ t = $1; q = substr($0, length(t) + 2)
-        printf "SELECT '"'"'%s'"'"' || '"'"' '"'"' || md5(coalesce(string_agg(line, E'"'"'\\n'"'"' ORDER BY line COLLATE \"C\"), '"'"''"'"')) || '"'"' '"'"' || count(*) FROM (%s) s;\n", t, q }' \
-        >"$script" || return 1
+        WHERE c.contype = 'f' AND c.confrelid::regclass::text IN $changed)" |
+      pg_fingerprint_lines >"$script" || return 1
   fi
   PGCONNECT_TIMEOUT=10 timeout 300 psql "$(url_of postgres "$name")" -v ON_ERROR_STOP=1 -qAt \
     -f "$script" >"$3"

@@ -242,15 +242,9 @@ Result<json> FamilyPlanService::run_import(const Actor& a, int64_t id, std::stri
 }
 
 Result<json> FamilyPlanService::recover_interrupted() {
-  KAM_TRY(jobs, claim_interrupted(records_, JobTable::kCdr));
-  json out = json::array();
-  for (const auto& j : jobs) {
-    KAM_CHECK(fail_interrupted(records_, JobTable::kCdr, j.id,
+  return fail_interrupted_jobs(records_, JobTable::kCdr,
                                "the process importing this file stopped before its data was "
-                               "stored; nothing of the file was imported: import it again"));
-    out.push_back({{"id", j.id}, {"outcome", "failed"}});
-  }
-  return out;
+                               "stored; nothing of the file was imported: import it again");
 }
 
 Result<json> FamilyPlanService::submit_import(const Actor& a, const std::filesystem::path& path,

@@ -673,15 +673,9 @@ Result<json> ChurnService::submit_history_training(const Actor& a, const History
 }
 
 Result<json> ChurnService::recover_interrupted() {
-  KAM_TRY(jobs, claim_interrupted(records_, JobTable::kChurn));
-  json out = json::array();
-  for (const auto& j : jobs) {
-    KAM_CHECK(fail_interrupted(records_, JobTable::kChurn, j.id,
+  return fail_interrupted_jobs(records_, JobTable::kChurn,
                                "the process training this model stopped before it was stored; "
-                               "start the training again"));
-    out.push_back({{"id", j.id}, {"outcome", "failed"}});
-  }
-  return out;
+                               "start the training again");
 }
 
 // ---- monthly scores from the stored history ----

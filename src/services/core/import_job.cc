@@ -109,4 +109,15 @@ Status fail_interrupted(Records& records, JobTable table, int64_t id, const std:
   return {};
 }
 
+Result<nlohmann::json> fail_interrupted_jobs(Records& records, JobTable table,
+                                             const std::string& why) {
+  KAM_TRY(jobs, claim_interrupted(records, table));
+  auto out = nlohmann::json::array();
+  for (const auto& j : jobs) {
+    KAM_CHECK(fail_interrupted(records, table, j.id, why));
+    out.push_back({{"id", j.id}, {"outcome", "failed"}});
+  }
+  return out;
+}
+
 }  // namespace kam::services

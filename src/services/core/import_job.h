@@ -47,4 +47,9 @@ Result<std::vector<InterruptedJob>> claim_interrupted(Records& records, JobTable
 // Marks a claimed job failed with a message that starts with "interrupted: " and says why.
 Status fail_interrupted(Records& records, JobTable table, int64_t id, const std::string& why);
 
+// Claims every interrupted job of `table` and fails it with `why` (jobs that cannot be resumed:
+// call-record imports, trainings). Answers [{id, outcome: "failed"}].
+Result<nlohmann::json> fail_interrupted_jobs(Records& records, JobTable table,
+                                             const std::string& why);
+
 }  // namespace kam::services
