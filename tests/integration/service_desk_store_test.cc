@@ -453,6 +453,26 @@ TEST_P(ServiceDeskTest, RemindersAndEscalationOnASimulatedClock) {
   int escalations = 0;
   for (const auto& e : w3["events"]) escalations += e["action"] == "escalated";
   EXPECT_EQ(escalations, 3);
+  // The last level is the last: 24 hours of ticks, one a minute, escalate nothing more and
+  // notify nobody again.
+  auto escalation_notes = [&] {
+    return scalar(
+        "SELECT COUNT(*) FROM notifications WHERE ref_type = 'work_order' AND ref_id = "
+        "? AND kind IN ('escalation', 'overdue')",
+        {id});
+  };
+  const int64_t notes = escalation_notes();
+  int64_t more = 0;
+  for (int64_t t = at("2026-11-18 15:02"); t <= at("2026-11-19 15:01"); t += 60) {
+    clock_.set(t);
+    auto r = s_->desk.tick(t);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    more += (*r)["escalated"].get<int64_t>();
+  }
+  EXPECT_EQ(more, 0);
+  EXPECT_EQ(escalation_notes(), notes);
+  EXPECT_EQ(s_->desk.get_work_order(admin, id)->at("escalation_level"), 3);
+  w3 = *s_->desk.get_work_order(admin, id);
   // Waiting for the customer stops escalation.
   json waiting = act(agent, w3, "wait", {{"note", "等客户确认"}});
   EXPECT_EQ(tick("2026-11-18 17:30")["escalated"], 0);
@@ -466,6 +486,33 @@ TEST_P(ServiceDeskTest, RemindersAndEscalationOnASimulatedClock) {
       scalar("SELECT COUNT(*) FROM surveys WHERE source_type = 'work_order' AND source_id = ?",
              {id}),
       1);
+}
+
+// A breach found long after the deadline (the server was down; make demo starts days after its
+// orders came in) escalates once, straight to the level due, not one level per tick (a demo order
+// reached level 37 in 37 minutes).
+TEST_P(ServiceDeskTest, ALateFoundBreachEscalatesOnceToTheLevelDue) {
+  auto agent = actor("agent1");
+  clock_.set(at("2026-11-18 10:00"));
+  json wo = create(
+      agent,
+      {{"type", "request"}, {"title", "办理副卡"}, {"customer_id", customer_of("manager1")}});
+  int64_t id = wo["id"];
+  int64_t escalated = 0;
+  for (int64_t t = at("2026-11-23 10:00"); t <= at("2026-11-24 10:00"); t += 60) {
+    clock_.set(t);
+    auto r = s_->desk.tick(t);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    escalated += (*r)["escalated"].get<int64_t>();
+  }
+  EXPECT_EQ(escalated, 1);
+  json w = *s_->desk.get_work_order(actor("admin"), id);
+  EXPECT_EQ(w["escalation_level"], 3);
+  EXPECT_EQ(w["escalated_to"]["id"], user("admin"));
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM notifications WHERE ref_type = 'work_order' AND ref_id = "
+                   "? AND kind = 'escalation'",
+                   {id}),
+            1);
 }
 
 TEST_P(ServiceDeskTest, InvalidSlaPoliciesAreRefusedNamingTheField) {

@@ -302,6 +302,9 @@ Result<json> ServiceDeskService::put_config(const Actor& a, const json& body) {
 
 namespace {
 
+// Escalation levels: the team's supervisor, the supervisor of the team above, an admin.
+constexpr int64_t kLastEscalationLevel = 3;
+
 // Who an escalation of `level` (1, 2, …) goes to: the team's supervisor, then the supervisor
 // of the team above, then an admin.
 Result<int64_t> escalation_target(db::Connection& c, int64_t team_id, int64_t level,
@@ -371,15 +374,21 @@ Result<json> ServiceDeskService::tick(int64_t now) {
             {now, now}));
     for (const auto& r : late) {
       int64_t id = r.i64(0), level = r.i64(2);
-      int64_t first_due =
-          r.is_null(6) ? std::min(r.i64(7), r.is_null(8) ? r.i64(7) : r.i64(8)) : r.i64(8);
-      // Level n is due at the first missed deadline plus (n-1) steps.
-      if (now < first_due + level * r.i64(9)) continue;
-      int64_t next = level + 1;
+      bool response_missed = r.is_null(6) && !r.is_null(7) && r.i64(7) <= now;
+      bool resolution_missed = !r.is_null(8) && r.i64(8) <= now;
+      if (!response_missed && !resolution_missed) continue;
+      int64_t first_due = response_missed && resolution_missed ? std::min(r.i64(7), r.i64(8))
+                          : response_missed                    ? r.i64(7)
+                                                               : r.i64(8);
+      // Level n is due at the first missed deadline plus (n-1) steps, up to the last level. A
+      // breach found late (the server was down, or the order came in overdue) goes straight to
+      // the level due now: each level at most once, never one per tick.
+      const int64_t step = std::max<int64_t>(60, r.i64(9));
+      int64_t next = std::min(kLastEscalationLevel, 1 + (now - first_due) / step);
+      if (next <= level) continue;
       KAM_TRY(target,
               escalation_target(c, r.is_null(1) ? 0 : r.i64(1), next, r.is_null(3) ? 0 : r.i64(3)));
       int priority = domain::work_order_priority(r.text(11), r.text(12), static_cast<int>(next));
-      bool response_missed = r.is_null(6);
       KAM_CHECK(
           c.exec("UPDATE work_orders SET escalation_level = ?, escalated_at = ?, escalated_to = ?, "
                  "priority = ?, "
