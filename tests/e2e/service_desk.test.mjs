@@ -62,6 +62,9 @@ test('hotline: find the customer by number, create a work order in a few keystro
   await page.press('[data-test=hotline-search]', 'Enter');
   await page.waitForSelector('[data-test=hotline-form]');
   assert.equal((await page.textContent('[data-test=hotline-picked]')).trim(), state.customer.name);
+  // Found by a member's number: the work order is about that member.
+  await page.waitForSelector('[data-test=hotline-member]');
+  assert.ok((await page.textContent('[data-test=hotline-member]')).includes(state.number));
   await page.keyboard.press('Alt+2');  // complaint
   await page.waitForSelector('[data-test=wo-type-complaint].is-active');
   await page.fill('[data-test=wo-title]', '宽带频繁断网，客户要求赔偿');
@@ -70,6 +73,7 @@ test('hotline: find the customer by number, create a work order in a few keystro
   await page.waitForURL(/\/service\/work-orders\/\d+/);
   await page.waitForSelector('[data-test=wo-state][data-state=new]');
   assert.match(await page.textContent('h1'), /宽带频繁断网/);
+  assert.equal((await page.textContent('[data-test=wo-member]')).trim(), state.number);
   // Suggested articles from the title.
   await page.waitForSelector('[data-test=wo-suggestion]');
   assert.match(await page.textContent('[data-test=wo-suggestion]'), /宽带/);
@@ -86,6 +90,12 @@ test('hotline: find the customer by number, create a work order in a few keystro
   assert.match(await page.textContent('[data-test=action-form]'), /department|责任部门|required|必填|is required/);
   await page.fill('[data-test=action-department]', '网络运维中心');
   await page.fill('[data-test=action-cause]', '光猫老化');
+  // Penalty points are a whole number from 0 to 100: text cannot be typed in.
+  await page.focus('[data-test=action-penalty_points] input');
+  await page.keyboard.type('计费系统');
+  await page.locator('[data-test=action-penalty_points] input').blur();
+  assert.equal(await page.inputValue('[data-test=action-penalty_points] input'), '');
+  await page.fill('[data-test=action-penalty_points] input', '5');
   await page.click('[data-test=action-confirm]');
   await page.waitForSelector('[data-test=wo-state][data-state=closed]');
   const timeline = await page.textContent('[data-test=wo-timeline]');

@@ -117,6 +117,10 @@ void add_schemas(Router& r) {
   r.add_schema(
       "WorkOrderQueue",
       obj({{"team", idname},
+           {"teams",
+            {{"type", "array"},
+             {"items", idname},
+             {"description", "the queues the caller may work: their team's and those they lead"}}},
            {"items", {{"type", "array"}, {"items", {{"$ref", "#/components/schemas/WorkOrder"}}}}},
            {"counts", object},
            {"breached", integer},
@@ -272,7 +276,8 @@ void Api::add_service_desk_routes() {
       "GET", "/api/v1/work-orders/queue",
       {.summary = "A team's queue: unfinished work orders by priority, then deadline",
        .tag = "work-orders",
-       .query = {{"team_id", "integer", "your team by default"},
+       .query = {{"team_id", "integer",
+                  "your team by default (outside any team: the first you lead)"},
                  {"limit", "integer", "1-200 (default 100)"}},
        .response_schema = "WorkOrderQueue"},
       [](Context& c) {

@@ -500,14 +500,26 @@ Result<json> ServiceDeskService::queue(const Actor& a, int64_t team_id, int limi
   if (!a.can(domain::Perm::kWorkOrderWork))
     return Error::forbidden("your role does not work a queue");
   if (limit < 1 || limit > 200) return Error::invalid("limit", "must be between 1 and 200");
+  KAM_TRY(lease, records_.db().acquire());
+  // The queues the caller may work: their own team's and those they lead (admins: every team).
+  KAM_TRY(team_rows, lease->query("SELECT id, name FROM teams ORDER BY id"));
+  json teams = json::array();
+  for (const auto& r : team_rows) {
+    if ((a.team_id && *a.team_id == r.i64(0)) || leads_team(a, r.i64(0)))
+      teams.push_back({{"id", r.i64(0)}, {"name", r.text(1)}});
+  }
   if (!team_id) {
-    if (!a.team_id) return Error::invalid("team_id", "you belong to no team: name the team");
-    team_id = *a.team_id;
+    // Their own team's, else the first they lead (a supervisor or admin outside any team).
+    if (a.team_id)
+      team_id = *a.team_id;
+    else if (!teams.empty())
+      team_id = teams.front()["id"].get<int64_t>();
+    else
+      return Error::invalid("team_id", "you belong to no team and lead none: name the team");
   }
   bool mine = a.team_id && *a.team_id == team_id;
   if (!mine && !leads_team(a, team_id))
     return Error::forbidden("you may work your own team's queue only");
-  KAM_TRY(lease, records_.db().acquire());
   KAM_TRY(team, lease->query_one("SELECT name FROM teams WHERE id = ?", {team_id}));
   if (!team) return Error::not_found("team");
   KAM_TRY(rows,
@@ -534,6 +546,7 @@ Result<json> ServiceDeskService::queue(const Actor& a, int64_t team_id, int limi
   int64_t now = records_.clock().now();
   for (const auto& r : rows) items.push_back(row_json(a, r, now));
   return json{{"team", {{"id", team_id}, {"name", team->text(0)}}},
+              {"teams", teams},
               {"items", items},
               {"counts", by_state},
               {"breached", breached},

@@ -35,8 +35,9 @@ export type WorkOrder = Refine<Sent<S['WorkOrder'], 'events' | 'pauses' | 'surve
   surveys?: { id: number; state: string; due_at: string; score: number | null; comment: string | null }[];
 }>;
 
-/** A team's queue (the caller's team, or the one named: there is always a team). */
-export type Queue = Refine<Sent<S['WorkOrderQueue']>, { team: Ref; items: WorkOrder[]; counts: Record<string, number> }>;
+/** A team's queue (the caller's team, or the one named: there is always a team), and the teams
+ * whose queue the caller may work. */
+export type Queue = Refine<Sent<S['WorkOrderQueue']>, { team: Ref; teams: Ref[]; items: WorkOrder[]; counts: Record<string, number> }>;
 
 export type Survey = Sent<S['Survey']>;
 

@@ -20,6 +20,7 @@ const deskEn = {
   level: 'Customer level',
   team: 'Team',
   assignee: 'Assignee',
+  member: 'Number',
   customer: 'Customer',
   createdAt: 'Created',
   responseDue: 'Response due',

@@ -20,6 +20,7 @@ const deskZh = {
   level: '客户等级',
   team: '团队',
   assignee: '处理人',
+  member: '号码',
   customer: '客户',
   createdAt: '创建时间',
   responseDue: '响应时限',
