@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 
 #include "domain/masking.h"
 #include "services/core/audit.h"
@@ -508,14 +509,23 @@ Result<json> ServiceDeskService::queue(const Actor& a, int64_t team_id, int limi
     if ((a.team_id && *a.team_id == r.i64(0)) || leads_team(a, r.i64(0)))
       teams.push_back({{"id", r.i64(0)}, {"name", r.text(1)}});
   }
+  if (!team_id && a.team_id) team_id = *a.team_id;
   if (!team_id) {
-    // Their own team's, else the first they lead (a supervisor or admin outside any team).
-    if (a.team_id)
-      team_id = *a.team_id;
-    else if (!teams.empty())
-      team_id = teams.front()["id"].get<int64_t>();
-    else
+    // A supervisor or admin outside any team: the first team they lead with work waiting,
+    // else the first they lead.
+    if (teams.empty())
       return Error::invalid("team_id", "you belong to no team and lead none: name the team");
+    team_id = teams.front()["id"].get<int64_t>();
+    KAM_TRY(busy, lease->query("SELECT DISTINCT team_id FROM work_orders WHERE team_id IS NOT "
+                               "NULL AND state NOT IN ('resolved','closed','merged')"));
+    std::set<int64_t> waiting;
+    for (const auto& r : busy) waiting.insert(r.i64(0));
+    for (const auto& t : teams) {
+      if (waiting.count(t["id"].get<int64_t>())) {
+        team_id = t["id"].get<int64_t>();
+        break;
+      }
+    }
   }
   bool mine = a.team_id && *a.team_id == team_id;
   if (!mine && !leads_team(a, team_id))
