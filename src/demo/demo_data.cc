@@ -602,10 +602,15 @@ Result<DemoSummary> load_demo(db::Database& database, const Clock& clock, const 
              step ? db::Value(date(step_day)) : db::Value(nullptr), at, at, int64_t{1}}));
         ++sum.contacts;
       }
+      // Up to three different needs per customer (never the same one twice).
       int nneeds = static_cast<int>(r.range(0, 3));
+      std::vector<size_t> used;
       for (int k = 0; k < nneeds; ++k) {
-        const auto& [kind, cat, title] =
-            need_templates[static_cast<size_t>(r.next() % need_templates.size())];
+        size_t pick = static_cast<size_t>(r.next() % need_templates.size());
+        while (std::find(used.begin(), used.end(), pick) != used.end())
+          pick = (pick + 1) % need_templates.size();
+        used.push_back(pick);
+        const auto& [kind, cat, title] = need_templates[pick];
         KAM_CHECK(needs.add(
             {id, kind, cat, title, std::string("客户经理拜访中了解到的需求"),
              r.pick(std::vector<std::string>{"open", "open", "in_progress", "met", "dropped"}),

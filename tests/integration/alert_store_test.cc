@@ -176,13 +176,19 @@ TEST_P(AlertTest, TaskWorkflowWithContactOutcomeAndConflicts) {
             ErrorCode::kConflict);
   int64_t contacts_before = scalar("SELECT COUNT(*) FROM contacts WHERE customer_id = ?",
                                    {t["customer"]["id"].get<int64_t>()});
-  auto contacted = s_->alerts.transition(
-      m1, id, "contact",
-      {{"version", (*accepted)["version"]},
-       {"contact",
-        {{"channel", "call"}, {"subject", "了解话费下降原因"}, {"outcome", "positive"}}}});
+  auto contacted = s_->alerts.transition(m1, id, "contact",
+                                         {{"version", (*accepted)["version"]},
+                                          {"contact",
+                                           {{"channel", "call"},
+                                            {"subject", "了解话费下降原因"},
+                                            {"summary", "客户下月起改用集团统付，约定周五回访"},
+                                            {"outcome", "positive"}}}});
   ASSERT_TRUE(contacted.ok()) << contacted.error().message;
   EXPECT_EQ((*contacted)["state"], "contacted");
+  // The history keeps what was said, not only the subject.
+  ASSERT_FALSE((*contacted)["history"].empty());
+  EXPECT_EQ((*contacted)["history"].back()["note"],
+            "了解话费下降原因 — 客户下月起改用集团统付，约定周五回访");
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM contacts WHERE customer_id = ?",
                    {t["customer"]["id"].get<int64_t>()}),
             contacts_before + 1);

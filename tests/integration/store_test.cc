@@ -128,6 +128,17 @@ TEST_P(StoreTest, AFailureMidTransactionLeavesNothingBehind) {
   EXPECT_EQ(count("assignments"), assignments);
 }
 
+// The demo's needs are different per customer (the 360 view listed the same need twice).
+TEST_P(StoreTest, DemoNeedsAreDifferentPerCustomer) {
+  auto lease = db_->acquire();
+  auto dup = (*lease)->query_one(
+      "SELECT COUNT(*) FROM (SELECT customer_id, title FROM needs GROUP BY customer_id, title "
+      "HAVING COUNT(*) > 1) d");
+  ASSERT_TRUE(dup.ok() && dup->has_value());
+  EXPECT_EQ((*dup)->i64(0), 0);
+  EXPECT_GT(count("needs"), 0);
+}
+
 TEST_P(StoreTest, AuditLogIsAppendOnly) {
   auto lease = db_->acquire();
   EXPECT_FALSE((*lease)->exec("UPDATE audit_log SET username = 'x'").ok());

@@ -340,7 +340,11 @@ Result<json> AlertService::transition(const Actor& a, int64_t id, const std::str
     to = "contacted";
     set += ", contact_id = ?";
     sp.push_back(*contact_id);
+    // The history keeps the contact's subject and what the user noted about it.
     note = (*created)["subject"].get<std::string>();
+    if (created->contains("summary") && (*created)["summary"].is_string() &&
+        !(*created)["summary"].get<std::string>().empty())
+      note += " — " + (*created)["summary"].get<std::string>();
   } else if (action == "close") {
     static const std::vector<std::string> outcomes = {"retained", "offer_made", "escalated",
                                                       "lost"};
