@@ -64,7 +64,7 @@ after(async () => {
 test('an analyst sees the churn model, its AUC, the lift chart and the riskiest customers', async () => {
   await page.goto(`${BASE}/login`);
   await signIn('analyst1');
-  await page.waitForURL(/\/workbench/);
+  await page.waitForURL(/\/analysis/);  // an analyst's home
   await page.goto(`${BASE}/churn`);
   await page.waitForSelector('[data-test=churn-models] [data-test=churn-current]');
   const auc = await page.locator('[data-test=churn-models] [data-test=churn-auc]').first().innerText();

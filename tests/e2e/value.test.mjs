@@ -97,7 +97,7 @@ after(async () => {
 test('an analyst opens 价值分析: KPIs, the Pareto curve and the tiers are drawn from the data', async () => {
   await page.goto(`${BASE}/login`);
   await signIn('analyst1');
-  await page.waitForURL(/\/workbench/);
+  await page.waitForURL(/\/analysis/);  // an analyst's home
   await page.click('.el-menu-item:has-text("价值分析")');
   await page.waitForURL(/\/analysis/);
   await page.waitForSelector('[data-test=pareto-card] canvas');

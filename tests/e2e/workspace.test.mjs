@@ -352,7 +352,7 @@ test('an analyst sees member numbers masked', async () => {
   await page.click('[data-test=user-menu]');
   await page.click('[data-test=logout]');
   await signIn('analyst1');
-  await page.waitForURL(/\/workbench/);
+  await page.waitForURL(/\/analysis/);  // an analyst's home
   await page.goto(`${BASE}/customers/${state.mine.id}?tab=members`);
   await page.waitForSelector('[data-test=members-table] .el-table__row');
   const numbers = await page.locator('[data-test=members-table] td.member-number').allInnerTexts();

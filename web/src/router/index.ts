@@ -19,7 +19,7 @@ const routes: RouteRecordRaw[] = [
     path: '/',
     component: () => import('@/layouts/AppShell.vue'),
     children: [
-      { path: '', name: 'home', redirect: () => homePath(useSessionStore().can) },
+      { path: '', name: 'home', redirect: () => homePath(useSessionStore().can, useSessionStore().user?.role) },
       ...appRoutes.map((r) => ({ ...r, path: r.path.slice(1) })),
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue'), meta: { title: 'errors.pageNotFound' } },
     ],

@@ -25,6 +25,12 @@ describe('the page table', () => {
     expect(none.find((m) => m.key === 'desk')!.children!.map((c) => c.key)).toEqual(['desk-knowledge']);
     expect(homePath(perms())).toBe('/account');
   });
+  it('sends service agents to their queue and analysts to the analysis, when they may open them', () => {
+    expect(homePath(perms('archive.read', 'workorder.work'), 'service_agent')).toBe('/service/queue');
+    expect(homePath(perms('archive.read', 'analysis.read'), 'analyst')).toBe('/analysis');
+    expect(homePath(perms('archive.read'), 'analyst')).toBe('/workbench');
+    expect(homePath(perms('archive.read', 'analysis.read'), 'account_manager')).toBe('/workbench');
+  });
   it('gives managers the analysis and the rules, analysts the import too', () => {
     const manager = menuFor(perms('archive.read', 'archive.write', 'analysis.read'));
     expect(manager.find((m) => m.key === 'value')!.children!.map((c) => c.key)).toEqual(['analysis', 'value-rules']);

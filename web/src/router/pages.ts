@@ -133,8 +133,14 @@ export function menuFor(can: Can): MenuItem[] {
   return top.sort((a, b) => a.order - b.order).map(({ order: _o, ...rest }) => rest);
 }
 
-/** Where "/" leads: the first page in the menu the user may open. */
-export function homePath(can: Can): string {
+/** Each role's home when it may open it: service agents work their team's queue, analysts the
+ * value analysis; the others (and these, without the page) the first page of their menu. */
+const ROLE_HOMES: Record<string, string> = { service_agent: 'desk-queue', analyst: 'analysis' };
+
+/** Where "/" leads: the role's home, else the first page in the menu the user may open. */
+export function homePath(can: Can, role?: string): string {
+  const home = role ? pages.find((p) => p.name === ROLE_HOMES[role]) : undefined;
+  if (home && allowed(home, can)) return home.path;
   const first = pages.filter((p) => p.menu && allowed(p, can)).sort((a, b) => a.menu!.order - b.menu!.order);
   const pick = first.find((p) => !p.menu!.group) ?? first[0];
   return pick ? pick.path : '/account';
