@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 PKGS=(build-essential cmake ninja-build pkg-config git curl clang-format clang libclang-rt-14-dev
   libboost-dev nlohmann-json3-dev libsqlite3-dev sqlite3 libpq-dev libargon2-dev libssl-dev
   libjemalloc-dev libabsl-dev libzstd-dev libxlsxwriter-dev libspdlog-dev libfmt-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libxgboost-dev
-  postgresql-15 postgresql-contrib wrk chromium fonts-noto-cjk)
+  postgresql-15 postgresql-contrib wrk chromium fonts-noto-cjk unzip)
 
 missing=()
 for p in "${PKGS[@]}"; do

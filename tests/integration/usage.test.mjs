@@ -2,6 +2,10 @@
 // refused whole with every bad row named, value and analysis stay within the caller's scope.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { monthOf, startKam } from './harness.mjs';
 
 let kam, admin, analyst, m1, m2, merchant, users = {};
@@ -141,6 +145,27 @@ test('analysis endpoints answer the charts, with errors naming the parameter', a
   assert.match(x.headers.get('content-type'), /spreadsheetml/);
   const bytes = Buffer.from(await x.arrayBuffer());
   assert.equal(bytes.subarray(0, 2).toString(), 'PK');
+  // Read back: words, not codes; every table under its own headers; numbers formatted.
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'kam-xlsx-')), 'analysis.xlsx');
+  writeFileSync(file, bytes);
+  const part = (name) => execFileSync('unzip', ['-p', file, name], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const texts = (xml) => [...xml.matchAll(/<t[^>]*>([^<]*)<\/t>/g)].map((m) => m[1]);
+  const codes = ['gold', 'silver', 'bronze', 'do_not_serve', 'important', 'extra_large', 'ordinary', 'small',
+    'individual', 'acquisition', 'growth', 'maturity', 'decline', 'churn', 'low', 'medium', 'high'];
+  const summary = texts(part('xl/worksheets/sheet1.xml'));
+  assert.ok(summary.includes('This month by'), 'the breakdown has its own header row');
+  assert.ok(summary.some((t) => /^Value tier: (Gold|Silver|Bronze|Do not serve)$/.test(t)), summary.join(' | '));
+  assert.ok(!summary.some((t) => /^by_|tier: [a-z]/.test(t)), summary.join(' | '));
+  const rankingXml = part('xl/worksheets/sheet2.xml');
+  const ranking = texts(rankingXml);
+  assert.deepEqual(ranking.filter((t) => codes.includes(t)), [], 'no raw codes in the ranking');
+  assert.ok(ranking.some((t) => ['Gold', 'Silver', 'Bronze', 'Do not serve'].includes(t)));
+  const scores = [...rankingXml.matchAll(/<c r="J(\d+)"[^>]*><v>([^<]*)<\/v>/g)].map((m) => m[2]);
+  assert.ok(scores.length > 0);
+  // Rounded to one decimal (as a double: 99.1 is stored as 99.09999999999999).
+  for (const v of scores) assert.ok(Math.abs(Number(v) * 10 - Math.round(Number(v) * 10)) < 1e-6, `score ${v}`);
+  assert.match(part('xl/styles.xml'), /formatCode="#,##0\.0"/);
+  rmSync(path.dirname(file), { recursive: true, force: true });
 });
 
 test('value rules: versioned changes, refused with the field named, recompute on demand', async () => {

@@ -4,6 +4,8 @@
 
 #include <xlsxwriter.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -22,31 +24,72 @@ struct Labels {
   }
 };
 
+// The words for the codes the workbook shows (value tier, grade, lifecycle stage, risk), in the
+// file's language; the same words as the web's catalogues.
+struct CodeWord {
+  const char* code;
+  const char* zh;
+  const char* en;
+};
+constexpr CodeWord kCodeWords[] = {
+    {"gold", "金牌", "Gold"},
+    {"silver", "银牌", "Silver"},
+    {"bronze", "铜牌", "Bronze"},
+    {"do_not_serve", "暂不服务", "Do not serve"},
+    {"important", "重要", "Important"},
+    {"extra_large", "特大", "Extra-large"},
+    {"ordinary", "普通", "Ordinary"},
+    {"small", "小微", "Small"},
+    {"individual", "个人", "Individual"},
+    {"acquisition", "获取期", "Acquisition"},
+    {"growth", "提升期", "Growth"},
+    {"maturity", "成熟期", "Maturity"},
+    {"decline", "衰退期", "Decline"},
+    {"churn", "离网", "Churn"},
+    {"low", "低风险", "Low risk"},
+    {"medium", "中风险", "Medium risk"},
+    {"high", "高风险", "High risk"},
+};
+
+// Cell formats: money in yuan, whole counts, one decimal (scores, percentages), headers.
+struct Formats {
+  lxw_format* header;
+  lxw_format* money;
+  lxw_format* count;
+  lxw_format* one_decimal;
+};
+
 class Sheet {
  public:
-  Sheet(lxw_workbook* wb, const char* name, lxw_format* header, lxw_format* money)
-      : ws_(workbook_add_worksheet(wb, name)), header_(header), money_(money) {}
-  void headers(const std::vector<std::string>& h) {
+  Sheet(lxw_workbook* wb, const char* name, const Formats& f)
+      : ws_(workbook_add_worksheet(wb, name)), f_(f) {}
+  void headers(const std::vector<std::string>& h, lxw_row_t row = 0) {
     for (size_t c = 0; c < h.size(); ++c) {
-      worksheet_write_string(ws_, 0, static_cast<lxw_col_t>(c), h[c].c_str(), header_);
-      worksheet_set_column(ws_, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c),
-                           c == 0 ? 28 : 14, nullptr);
+      worksheet_write_string(ws_, row, static_cast<lxw_col_t>(c), h[c].c_str(), f_.header);
+      if (row == 0)
+        worksheet_set_column(ws_, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c),
+                             c == 0 ? 28 : 14, nullptr);
     }
-    worksheet_freeze_panes(ws_, 1, 0);
+    if (row == 0) worksheet_freeze_panes(ws_, 1, 0);
   }
   void text(lxw_row_t r, lxw_col_t c, const std::string& s) {
     worksheet_write_string(ws_, r, c, s.c_str(), nullptr);
   }
-  void number(lxw_row_t r, lxw_col_t c, double v) { worksheet_write_number(ws_, r, c, v, nullptr); }
+  void count(lxw_row_t r, lxw_col_t c, int64_t v) {
+    worksheet_write_number(ws_, r, c, static_cast<double>(v), f_.count);
+  }
+  // Shown with one decimal, stored rounded to it (scores, percentages).
+  void decimal(lxw_row_t r, lxw_col_t c, double v) {
+    worksheet_write_number(ws_, r, c, std::round(v * 10.0) / 10.0, f_.one_decimal);
+  }
   // Fen shown as yuan with two decimals.
   void yuan(lxw_row_t r, lxw_col_t c, int64_t fen) {
-    worksheet_write_number(ws_, r, c, static_cast<double>(fen) / 100.0, money_);
+    worksheet_write_number(ws_, r, c, static_cast<double>(fen) / 100.0, f_.money);
   }
 
  private:
   lxw_worksheet* ws_;
-  lxw_format* header_;
-  lxw_format* money_;
+  const Formats& f_;
 };
 
 std::string temp_path() {
@@ -63,6 +106,11 @@ Result<std::string> AnalysisService::export_xlsx(const Actor& a, AnalysisQuery q
   KAM_TRY(sum, summary(a, q));
   q.month = *domain::parse_month(sum["month"].get<std::string>());
   Labels L{q.lang == "zh-CN"};
+  auto word = [&](const std::string& code) -> std::string {
+    for (const auto& w : kCodeWords)
+      if (code == w.code) return L(w.zh, w.en);
+    return code;
+  };
   std::string path = temp_path();
   struct Cleanup {
     std::string p;
@@ -76,14 +124,16 @@ Result<std::string> AnalysisService::export_xlsx(const Actor& a, AnalysisQuery q
   opts.tmpdir = nullptr;
   lxw_workbook* wb = workbook_new_opt(path.c_str(), &opts);
   if (!wb) return Error::internal("cannot create the Excel file");
-  lxw_format* header = workbook_add_format(wb);
-  format_set_bold(header);
-  format_set_bg_color(header, 0xDDEBF7);
-  lxw_format* money = workbook_add_format(wb);
-  format_set_num_format(money, "#,##0.00");
+  Formats fmt{workbook_add_format(wb), workbook_add_format(wb), workbook_add_format(wb),
+              workbook_add_format(wb)};
+  format_set_bold(fmt.header);
+  format_set_bg_color(fmt.header, 0xDDEBF7);
+  format_set_num_format(fmt.money, "#,##0.00");
+  format_set_num_format(fmt.count, "#,##0");
+  format_set_num_format(fmt.one_decimal, "#,##0.0");
 
   {
-    Sheet s(wb, L("概览", "Summary"), header, money);
+    Sheet s(wb, L("概览", "Summary"), fmt);
     s.headers({L("指标", "Measure"), L("本月", "This month"), L("上月", "Last month"),
                L("去年同月", "Year ago")});
     struct Line {
@@ -110,24 +160,42 @@ Result<std::string> AnalysisService::export_xlsx(const Actor& a, AnalysisQuery q
         if (l.fen) {
           s.yuan(r, static_cast<lxw_col_t>(c), v);
         } else {
-          s.number(r, static_cast<lxw_col_t>(c), static_cast<double>(v));
+          s.count(r, static_cast<lxw_col_t>(c), v);
         }
         ++c;
       }
       ++r;
     }
+    // The month's customers and revenue by tier, grade, stage and risk: a table of its own.
     ++r;
-    for (const char* by : {"by_tier", "by_grade", "by_stage", "by_risk"}) {
-      for (const auto& [k, v] : sum[by].items()) {
-        s.text(r, 0, std::string(by + 3) + ": " + k);
-        s.number(r, 1, static_cast<double>(v["customers"].get<int64_t>()));
+    s.headers(
+        {L("本月分布", "This month by"), L("客户数", "Customers"), L("收入(元)", "Revenue (yuan)")},
+        r++);
+    struct By {
+      const char* key;
+      const char* zh;
+      const char* en;
+    };
+    for (const auto& by :
+         {By{"by_tier", "价值层级", "Value tier"}, By{"by_grade", "分级", "Grade"},
+          By{"by_stage", "生命周期", "Lifecycle stage"}, By{"by_risk", "风险", "Risk"}}) {
+      // In the order of the words (gold before silver …), any other code after them.
+      std::vector<std::string> keys;
+      for (const auto& w : kCodeWords)
+        if (sum[by.key].contains(w.code)) keys.emplace_back(w.code);
+      for (const auto& [k, v] : sum[by.key].items())
+        if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
+      for (const auto& k : keys) {
+        const auto& v = sum[by.key][k];
+        s.text(r, 0, std::string(L(by.zh, by.en)) + L("：", ": ") + word(k));
+        s.count(r, 1, v["customers"].get<int64_t>());
         s.yuan(r, 2, v["revenue_fen"].get<int64_t>());
         ++r;
       }
     }
   }
   {
-    Sheet s(wb, L("客户排名", "Ranking"), header, money);
+    Sheet s(wb, L("客户排名", "Ranking"), fmt);
     s.headers({L("客户", "Customer"), L("排名", "Rank"), L("等级", "Tier"), L("分级", "Grade"),
                L("生命周期", "Stage"), L("风险", "Risk"), L("收入(元)", "Revenue (yuan)"),
                L("毛利(元)", "Margin (yuan)"), L("终身价值(元)", "CLV (yuan)"), L("总分", "Score"),
@@ -139,15 +207,15 @@ Result<std::string> AnalysisService::export_xlsx(const Actor& a, AnalysisQuery q
       KAM_TRY(list, customers(a, page));
       for (const auto& c : list["items"]) {
         s.text(r, 0, c["name"].get<std::string>());
-        s.number(r, 1, static_cast<double>(c["rank"].get<int64_t>()));
-        s.text(r, 2, c["tier"].get<std::string>());
-        s.text(r, 3, c["grade"].get<std::string>());
-        s.text(r, 4, c["stage"].get<std::string>());
-        s.text(r, 5, c["risk"].get<std::string>());
+        s.count(r, 1, c["rank"].get<int64_t>());
+        s.text(r, 2, word(c["tier"].get<std::string>()));
+        s.text(r, 3, word(c["grade"].get<std::string>()));
+        s.text(r, 4, word(c["stage"].get<std::string>()));
+        s.text(r, 5, word(c["risk"].get<std::string>()));
         s.yuan(r, 6, c["revenue_fen"].get<int64_t>());
         s.yuan(r, 7, c["margin_fen"].get<int64_t>());
         s.yuan(r, 8, c["clv_fen"].get<int64_t>());
-        s.number(r, 9, c["total_score"].get<double>());
+        s.decimal(r, 9, c["total_score"].get<double>());
         s.text(r, 10, c["account_manager_name"].get<std::string>());
         ++r;
       }
@@ -166,7 +234,7 @@ Result<std::string> AnalysisService::export_xlsx(const Actor& a, AnalysisQuery q
     AnalysisQuery cq = q;
     cq.dimension = d.dim;
     KAM_TRY(cmp, compare(a, cq));
-    Sheet s(wb, L(d.zh, d.en), header, money);
+    Sheet s(wb, L(d.zh, d.en), fmt);
     s.headers({L("名称", "Name"), L("本月收入(元)", "Revenue (yuan)"),
                L("上月(元)", "Last month (yuan)"), L("环比%", "MoM %"),
                L("去年同月(元)", "Year ago (yuan)"), L("同比%", "YoY %"), L("客户数", "Customers"),
@@ -176,22 +244,22 @@ Result<std::string> AnalysisService::export_xlsx(const Actor& a, AnalysisQuery q
       s.text(r, 0, it["label"].is_string() ? it["label"].get<std::string>() : "");
       s.yuan(r, 1, it["value_fen"].get<int64_t>());
       s.yuan(r, 2, it["previous_fen"].get<int64_t>());
-      s.number(r, 3, it["mom_pct"].get<double>());
+      s.decimal(r, 3, it["mom_pct"].get<double>());
       s.yuan(r, 4, it["year_ago_fen"].get<int64_t>());
-      s.number(r, 5, it["yoy_pct"].get<double>());
-      s.number(r, 6, static_cast<double>(it["customers"].get<int64_t>()));
-      s.number(r, 7, static_cast<double>(it["members_active"].get<int64_t>()));
+      s.decimal(r, 5, it["yoy_pct"].get<double>());
+      s.count(r, 6, it["customers"].get<int64_t>());
+      s.count(r, 7, it["members_active"].get<int64_t>());
       ++r;
     }
   }
   {
     KAM_TRY(p, pareto(a, q));
-    Sheet s(wb, L("帕累托", "Pareto"), header, money);
+    Sheet s(wb, L("帕累托", "Pareto"), fmt);
     s.headers({L("客户占比%", "Customers %"), L("累计收入占比%", "Cumulative revenue %")});
     lxw_row_t r = 1;
     for (const auto& pt : p["points"]) {
-      s.number(r, 0, pt["customers_pct"].get<double>());
-      s.number(r, 1, pt["cumulative_pct"].get<double>());
+      s.decimal(r, 0, pt["customers_pct"].get<double>());
+      s.decimal(r, 1, pt["cumulative_pct"].get<double>());
       ++r;
     }
   }
