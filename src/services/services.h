@@ -87,8 +87,8 @@ struct Services {
 
   // Background jobs left by processes that died (SIGKILL, a crash, a lost machine): imports
   // not yet stored and churn trainings fail as interrupted; a usage import stored but not
-  // computed is finished. `kam serve` runs this at start and every half minute; `kam recover`
-  // once. Answers {usage, cdr, churn}: the jobs taken over.
+  // computed is finished. `kam serve`'s scheduler runs this at start and every half minute;
+  // `kam recover` once. Answers {usage, cdr, churn}: the jobs taken over.
   Result<json> recover_interrupted() {
     KAM_TRY(u, usage.recover_interrupted());
     KAM_TRY(c, family_plan.recover_interrupted());
